@@ -1,0 +1,79 @@
+# Birmingham and Solihull ICS assistant. `make help` lists every target.
+# Each set-up step leaves a stamp in .venv/.stamps so a second run skips work already done.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMPS := $(VENV)/.stamps
+MODEL := models/assistant.tar.gz
+PORT ?= 5005
+ACTION_PORT ?= 5055
+
+# Everything the trained model depends on: change one and `make train` retrains.
+TRAINING_INPUTS := config.yml domain.yml \
+	$(shell find data -name '*.yml' 2>/dev/null) \
+	$(shell find assistant/components assistant/knowledge -name '*.py' 2>/dev/null)
+
+# Keep Rasa, TensorFlow and matplotlib quiet and inside the project folder.
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export MPLCONFIGDIR := $(CURDIR)/var/cache/matplotlib
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help setup train run test validate lint bench lock clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMPS)/venv: .python-version
+	@command -v python3.10 >/dev/null || { echo "Python 3.10 is needed (Rasa 3.6 runs on 3.8-3.10): install it, e.g. with pyenv." >&2; exit 1; }
+	rm -rf $(VENV)
+	python3.10 -m venv $(VENV)
+	$(PY) -m pip install --quiet pip==24.0
+	mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/deps: $(STAMPS)/venv requirements/lock.txt requirements/no-deps.txt pyproject.toml
+	$(PY) -m pip install --quiet -r requirements/lock.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements/no-deps.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+setup: $(STAMPS)/deps ## Create .venv with Python 3.10 and install the pinned dependencies
+	@mkdir -p var/cache
+
+$(MODEL): $(STAMPS)/deps $(TRAINING_INPUTS)
+	@mkdir -p var/cache
+	$(BIN)/rasa train --config config.yml --domain domain.yml \
+		--data data/nlu data/rules --out models --fixed-model-name assistant
+	touch $@
+
+train: $(MODEL) ## Train the model (only when training data, config or components changed)
+
+run: $(MODEL) ## Set up, train if needed and start the assistant (PORT=5005 ACTION_PORT=5055)
+	$(PY) -m assistant serve --port $(PORT) --action-port $(ACTION_PORT)
+
+test: $(MODEL) ## Set up, train if needed and run the whole test suite
+	$(PY) -m pytest
+
+validate: $(STAMPS)/deps ## Check the knowledge base, its consistency and the Rasa training data
+	$(PY) -m pytest -q tests/test_consistency.py tests/test_knowledge.py
+	$(BIN)/rasa data validate --fail-on-warnings --config config.yml --domain domain.yml \
+		--data data/nlu data/rules
+
+lint: $(STAMPS)/deps ## Run ruff over the code
+	$(BIN)/ruff check assistant actions tests bench
+
+bench: $(MODEL) ## Measure training, start-up, latency, memory and accuracy (writes bench/results.md)
+	$(PY) -m bench
+
+lock: $(STAMPS)/venv ## Re-resolve the dependencies in pyproject.toml into requirements/lock.txt
+	$(PY) -m pip install --quiet -e '.[dev]'
+	{ head -2 requirements/lock.txt; $(PY) -m pip freeze --exclude-editable | grep -v -i -E '^(argostranslate|minisbd)=='; echo "setuptools==69.5.1"; } > requirements/lock.new
+	mv requirements/lock.new requirements/lock.txt
+
+clean: ## Remove the virtualenv, trained models and local state
+	rm -rf $(VENV) models var .rasa results
