@@ -1,0 +1,60 @@
+"""The knowledge base's records: topics, entries (question and answer) and organisations."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A group of entries, one per file in ``data/kb/``.
+
+    Attributes:
+        id: Snake-case identifier, the same as the file name.
+        title: The title shown when a resident asks what they can ask.
+        entry_ids: The ids of the topic's entries, in file order.
+    """
+
+    id: str
+    title: str
+    entry_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One question the assistant can answer, with its answer and the source it comes from.
+
+    Attributes:
+        id: Snake-case identifier; the retrieval intent is ``faq/<id>``.
+        topic: The id of the topic the entry belongs to.
+        question: The canonical question, used as a button label.
+        answer: The answer in plain English.
+        source: The file name of the source document the answer comes from.
+        related: Ids of entries a resident may want next.
+    """
+
+    id: str
+    topic: str
+    question: str
+    answer: str
+    source: str
+    related: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """A partner organisation or service in the directory.
+
+    Attributes:
+        id: Snake-case identifier, the value of the ``organisation`` entity.
+        name: The organisation's full name.
+        aliases: Other names residents use for it (abbreviations, short names).
+        kind: What sort of organisation it is, e.g. "local authority".
+        description: What it is and does, in plain English.
+        source: The file name of the source document the description comes from.
+    """
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    kind: str
+    description: str
+    source: str
