@@ -1,0 +1,1 @@
+"""Rasa NLU graph components of the assistant (named in config.yml by their module path)."""
