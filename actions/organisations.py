@@ -1,0 +1,45 @@
+"""Say what a partner organisation is, from the directory in the knowledge base."""
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.payloads import organisation_button
+from assistant.knowledge import default_knowledge_base
+from assistant.messages import message
+
+ORGANISATION_SLOT = "organisation"
+
+
+class ActionAnswerOrganisation(Action):
+    """Describe the organisation named in the message, or the one talked about last."""
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return "action_answer_organisation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Answer from the directory; with no organisation named, offer the list of partners."""
+        kb = default_knowledge_base()
+        named = list(tracker.get_latest_entity_values(ORGANISATION_SLOT))
+        organisation_id = named[0] if named else tracker.get_slot(ORGANISATION_SLOT)
+        organisation = kb.organisation(organisation_id or "")
+        if organisation is None:
+            dispatcher.utter_message(
+                text=message("ask_which_organisation"),
+                buttons=[organisation_button(org) for org in kb.organisations.values()],
+            )
+            return []
+        dispatcher.utter_message(
+            text=message(
+                "organisation",
+                name=organisation.name,
+                description=organisation.description,
+                source=kb.citation(organisation.source),
+            ),
+        )
+        return [SlotSet(ORGANISATION_SLOT, organisation.id)]
