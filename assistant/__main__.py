@@ -1,0 +1,56 @@
+"""Command line: ``python -m assistant serve [--port 5005] [--action-port 5055]``."""
+
+import argparse
+import signal
+import sys
+import time
+from pathlib import Path
+
+from assistant import launcher
+from assistant.paths import DEFAULT_MODEL, VAR_DIR
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command named on the command line and return its exit code."""
+    parser = argparse.ArgumentParser(prog="python -m assistant", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="start the action server and the Rasa server")
+    serve.add_argument("--port", type=int, default=5005, help="the Rasa server's port")
+    serve.add_argument("--action-port", type=int, default=5055, help="the action server's port")
+    serve.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="the trained model")
+    serve.add_argument(
+        "--tracker-db", type=Path, default=VAR_DIR / "rasa.db", help="SQLite conversation store"
+    )
+    args = parser.parse_args(argv)
+    return _serve(args)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        stack = launcher.start(
+            model=args.model, port=args.port, action_port=args.action_port, tracker_db=args.tracker_db
+        )
+    except launcher.StartError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(
+        f"\nThe assistant is running.\n"
+        f"  REST:      POST {stack.url}/webhooks/rest/webhook  "
+        f"{{\"sender\": \"me\", \"message\": \"What is the ICS?\"}}\n"
+        f"  socket.io: {stack.url}/socket.io\n"
+        f"Press Ctrl+C to stop.\n",
+        flush=True,
+    )
+    signal.signal(signal.SIGTERM, lambda *_: stack.stop())
+    try:
+        while all(process.poll() is None for process in stack.processes):
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
