@@ -1,0 +1,1 @@
+"""Benchmarks: training time, start-up, reply latency, memory and accuracy (see bench/README.md)."""
