@@ -5,6 +5,7 @@ all use it.
 """
 
 import os
+import string
 import subprocess
 import sys
 import time
@@ -58,12 +59,22 @@ class Stack:
                 process.wait()
 
 
-def server_environment(action_port: int, tracker_db: Path) -> dict[str, str]:
-    """The environment both servers run in: endpoints filled in, telemetry off, quiet logs."""
+def render_endpoints(action_port: int, tracker_db: Path, directory: Path) -> Path:
+    """Write ``endpoints.yml`` with its ``${...}`` placeholders filled in (Rasa does not do it)."""
+    template = string.Template((PROJECT_ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    text = template.substitute(
+        ACTION_ENDPOINT_URL=f"http://localhost:{action_port}/webhook", TRACKER_DB=str(tracker_db)
+    )
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"endpoints-{action_port}.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def server_environment() -> dict[str, str]:
+    """The environment both servers run in: telemetry off, quiet logs, the project importable."""
     env = dict(os.environ)
     env.update(
-        ACTION_ENDPOINT_URL=f"http://localhost:{action_port}/webhook",
-        TRACKER_DB=str(tracker_db),
         RASA_TELEMETRY_ENABLED="false",
         TF_CPP_MIN_LOG_LEVEL="2",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
@@ -97,7 +108,8 @@ def start(
         raise StartError(f"No trained model at {model}: run `make train` first.")
     tracker_db.parent.mkdir(parents=True, exist_ok=True)
     (VAR_DIR / "cache" / "matplotlib").mkdir(parents=True, exist_ok=True)
-    env = server_environment(action_port, tracker_db)
+    env = server_environment()
+    endpoints = render_endpoints(action_port, tracker_db.resolve(), VAR_DIR / "run")
     stack = Stack(port=port, action_port=action_port)
     commands = {
         "actions": [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
@@ -106,7 +118,7 @@ def start(
             "--model", str(model),
             "--port", str(port),
             "--credentials", str(PROJECT_ROOT / "credentials.yml"),
-            "--endpoints", str(PROJECT_ROOT / "endpoints.yml"),
+            "--endpoints", str(endpoints),
         ],
     }  # fmt: skip
     health = {

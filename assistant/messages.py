@@ -24,6 +24,6 @@ def load_messages(language: str = "en") -> dict[str, str]:
     return {str(key): str(text) for key, text in messages.items()}
 
 
-def message(name: str, language: str = "en", **values: str) -> str:
-    """Return the message ``name`` with its ``{placeholders}`` filled in from ``values``."""
-    return load_messages(language)[name].format(**values)
+def message(key: str, language: str = "en", **values: str) -> str:
+    """Return the message ``key`` with its ``{placeholders}`` filled in from ``values``."""
+    return load_messages(language)[key].format(**values)

@@ -1,0 +1,76 @@
+"""Shared fixtures: the knowledge base, and the real assistant running on localhost."""
+
+import json
+import socket
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant import launcher
+from assistant.knowledge import KnowledgeBase, default_knowledge_base
+from assistant.paths import DEFAULT_MODEL
+
+Ask = Callable[..., list[dict]]
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    return default_knowledge_base()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    if not DEFAULT_MODEL.exists():
+        pytest.fail(f"No trained model at {DEFAULT_MODEL}: run the tests with `make test`.")
+    return DEFAULT_MODEL
+
+
+@pytest.fixture(scope="session")
+def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[launcher.Stack]:
+    """The trained assistant: a real Rasa server and action server on free localhost ports."""
+    tmp = tmp_path_factory.mktemp("stack")
+    with launcher.running(
+        model=trained_model,
+        port=free_port(),
+        action_port=free_port(),
+        tracker_db=tmp / "tracker.db",
+        log_dir=tmp / "logs",
+    ) as running:
+        yield running
+
+
+def post(url: str, body: bytes, timeout: float = 30) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as reply:
+            return reply.status, reply.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+@pytest.fixture
+def ask(stack: launcher.Stack) -> Ask:
+    """Send a message through the REST channel; each test gets its own conversation."""
+    conversation = uuid.uuid4().hex
+
+    def send(text: object, sender: str | None = None) -> list[dict]:
+        body = json.dumps({"sender": sender or conversation, "message": text}).encode()
+        status, payload = post(f"{stack.url}/webhooks/rest/webhook", body)
+        assert status == 200, payload
+        return json.loads(payload)
+
+    return send
+
+
+def reply_text(messages: list[dict]) -> str:
+    """All the text of a reply, as one string."""
+    return "\n".join(m.get("text") or "" for m in messages)

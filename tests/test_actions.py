@@ -1,0 +1,110 @@
+"""Each action against tracker fixtures (tests/data/trackers): the events and messages it gives."""
+
+import asyncio
+import copy
+import json
+from pathlib import Path
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import ActionAnswerFaq, ActionAnswerMore, requested_entry_id
+from actions.organisations import ActionAnswerOrganisation
+from actions.topics import ActionListTopics
+
+TRACKERS = Path(__file__).parent / "data" / "trackers"
+
+
+def tracker(name: str, **changes) -> Tracker:
+    state = json.loads((TRACKERS / f"{name}.json").read_text(encoding="utf-8"))
+    state = copy.deepcopy(state) | changes
+    return Tracker.from_dict(state)
+
+
+def run(action, state: Tracker) -> tuple[list, list[dict]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, state, {}))
+    return events, dispatcher.messages
+
+
+def test_a_typed_question_is_answered_with_its_source_and_related_questions(kb):
+    events, messages = run(ActionAnswerFaq(), tracker("faq_typed"))
+    assert events == [SlotSet("kb_entry", "ics_chair_who")]
+    assert "Dame Yve Buckland" in messages[0]["text"]
+    assert "Source: Birmingham and Solihull STP approved as an Integrated Care System (news) (000_c93b8dba418caeb3.txt)" in messages[0]["text"]
+    related = [b["payload"] for b in messages[1]["buttons"]]
+    assert related == [f'/faq{{"entry":"{r}"}}' for r in kb.entries["ics_chair_who"].related]
+
+
+def test_a_button_asks_for_its_entry():
+    events, messages = run(ActionAnswerFaq(), tracker("faq_button"))
+    assert events == [SlotSet("kb_entry", "pcn_find_mine")]
+    assert "GP practice" in messages[0]["text"]
+
+
+def test_an_unknown_entry_is_answered_honestly_not_guessed():
+    state = tracker("faq_button")
+    state.latest_message["entities"] = [{"entity": "entry", "value": "no_such_entry"}]
+    events, messages = run(ActionAnswerFaq(), state)
+    assert events == [FollowupAction("utter_not_sure")]
+    assert messages == []
+
+
+def test_requested_entry_prefers_a_buttons_entity_over_the_selector():
+    message = {
+        "entities": [{"entity": "entry", "value": "pcn_what_is"}],
+        "response_selector": {"faq": {"response": {"intent_response_key": "faq/ics_what_is"}}},
+    }
+    assert requested_entry_id(message) == "pcn_what_is"
+    assert requested_entry_id({"entities": []}) is None
+
+
+def test_tell_me_more_follows_the_first_related_entry_not_yet_answered(kb):
+    first = kb.entries["icb_what_is"].related[0]
+    events, messages = run(ActionAnswerMore(), tracker("ask_more_after_icb"))
+    assert events == [SlotSet("kb_entry", first)]
+    assert kb.entries[first].answer in messages[0]["text"]
+
+    answered = [{"event": "slot", "name": "kb_entry", "value": e} for e in ["icb_what_is", first]]
+    events, _ = run(ActionAnswerMore(), tracker("ask_more_after_icb", events=answered))
+    assert events == [SlotSet("kb_entry", kb.entries["icb_what_is"].related[1])]
+
+
+def test_tell_me_more_with_nothing_left_says_so():
+    events, messages = run(ActionAnswerMore(), tracker("ask_more_after_icb", slots={"kb_entry": None}))
+    assert events == []
+    assert "That is all I have" in messages[0]["text"]
+
+
+def test_an_organisation_is_described_with_its_source():
+    events, messages = run(ActionAnswerOrganisation(), tracker("ask_organisation"))
+    assert events == [SlotSet("organisation", "royal_orthopaedic_hospital_nhs_foundation_trust")]
+    assert messages[0]["text"].startswith("The Royal Orthopaedic Hospital NHS Foundation Trust: ")
+    assert "Source: Our Integrated Care System: About us" in messages[0]["text"]
+
+
+def test_what_does_it_do_uses_the_organisation_talked_about_last():
+    state = tracker("ask_organisation")
+    state.latest_message["entities"] = []
+    _, messages = run(ActionAnswerOrganisation(), state)
+    assert "Royal Orthopaedic" in messages[0]["text"]
+
+
+def test_with_no_organisation_known_the_partners_are_offered(kb):
+    state = tracker("ask_organisation", slots={"kb_entry": None, "organisation": None})
+    state.latest_message["entities"] = []
+    events, messages = run(ActionAnswerOrganisation(), state)
+    assert events == []
+    assert len(messages[0]["buttons"]) == len(kb.organisations)
+
+
+def test_help_lists_topics_and_a_topic_lists_its_questions(kb):
+    _, messages = run(ActionListTopics(), tracker("faq_typed"))
+    assert [b["title"] for b in messages[0]["buttons"]] == [t.title for t in kb.topics]
+
+    state = tracker("faq_typed")
+    state.latest_message["entities"] = [{"entity": "topic", "value": "gp_practices"}]
+    _, messages = run(ActionListTopics(), state)
+    assert kb.topic("gp_practices").title in messages[0]["text"]
+    assert messages[0]["buttons"][0]["payload"] == f'/faq{{"entry":"{kb.topic("gp_practices").entry_ids[0]}"}}'
