@@ -1,0 +1,140 @@
+"""Measure the assistant and write bench/results.md: ``make bench`` (or ``python -m bench``).
+
+Training time (a fresh, uncached training run), start-up time, REST reply latency (p50/p95,
+including the action server round trip), the Rasa server's resident memory, and accuracy on
+the held-out questions. Traffic goes to localhost only, in a bounded loop.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+from assistant import launcher
+from assistant.paths import DEFAULT_MODEL, PROJECT_ROOT
+from bench.accuracy import evaluate, report
+from bench.heldout import load_heldout
+
+RESULTS = Path(__file__).parent / "results.md"
+
+
+def free_port() -> int:
+    """A free TCP port on localhost."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def measure_training(out: Path) -> float:
+    """Seconds for a full training run from scratch (no Rasa cache)."""
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    started = time.monotonic()
+    subprocess.run(
+        [sys.executable, "-m", "rasa", "train", "--config", "config.yml", "--domain", "domain.yml",
+         "--data", "data/nlu", "data/rules", "--out", str(out), "--force"],
+        cwd=out.parent, env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    return time.monotonic() - started
+
+
+def resident_memory_mb(pid: int) -> float:
+    """The resident set size of a process, in MB (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which ``share`` of ``values`` lie (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def measure_latency(url: str, texts: list[str], rounds: int) -> list[float]:
+    """Milliseconds per REST reply, sequentially, ``rounds`` times over ``texts``."""
+    timings = []
+    for round_number in range(rounds):
+        for index, text in enumerate(texts):
+            body = json.dumps({"sender": f"bench-{round_number}-{index}", "message": text}).encode()
+            request = urllib.request.Request(f"{url}/webhooks/rest/webhook", data=body)
+            started = time.perf_counter()
+            with urllib.request.urlopen(request, timeout=30) as reply:
+                reply.read()
+            timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def main() -> int:
+    """Run the benchmarks and write the results file."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--skip-training", action="store_true", help="do not time a training run")
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the questions")
+    args = parser.parse_args()
+
+    rows: list[tuple[str, str, str]] = []
+    if not args.skip_training:
+        with tempfile.TemporaryDirectory() as tmp:
+            work = Path(tmp) / "project"
+            shutil.copytree(PROJECT_ROOT, work, ignore=shutil.ignore_patterns(".venv", "models", "var", ".rasa", ".git"))
+            seconds = measure_training(work / "models")
+        rows.append(("Training from scratch", f"{seconds:.0f} s", "≤ 180 s"))
+
+    questions = [q.text for q in load_heldout()]
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.monotonic()
+        stack = launcher.start(
+            model=DEFAULT_MODEL, port=free_port(), action_port=free_port(),
+            tracker_db=Path(tmp) / "tracker.db", log_dir=Path(tmp) / "logs",
+        )  # fmt: skip
+        try:
+            ready = time.monotonic() - started
+            measure_latency(stack.url, questions[:10], 1)  # warm up
+            timings = measure_latency(stack.url, questions, args.rounds)
+            memory = resident_memory_mb(stack.processes[1].pid)
+            action_memory = resident_memory_mb(stack.processes[0].pid)
+        finally:
+            stack.stop()
+    rows += [
+        ("Start-up (both servers ready)", f"{ready:.0f} s", "≤ 60 s"),
+        ("REST reply latency p50", f"{statistics.median(timings):.0f} ms", "≤ 60 ms"),
+        ("REST reply latency p95", f"{percentile(timings, 0.95):.0f} ms", "≤ 150 ms"),
+        ("Rasa server resident memory", f"{memory:.0f} MB", "≤ 1,536 MB"),
+        ("Action server resident memory", f"{action_memory:.0f} MB", ""),
+    ]
+    predictions = evaluate()
+    right = sum(p.correct for p in predictions)
+    rows.append(("Held-out questions answered by the right entry", f"{right}/{len(predictions)} = {right / len(predictions):.0%}", ""))
+
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {date.today().isoformat()} on {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{len(timings)} sequential English REST requests (the held-out questions, {args.rounds} passes).",
+        "",
+        "| measure | result | target |",
+        "|---|---|---|",
+        *[f"| {name} | {value} | {target} |" for name, value, target in rows],
+        "",
+        "## Accuracy on the held-out questions",
+        "",
+        report(predictions),
+        "",
+    ]
+    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines[:12 + len(rows)]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
