@@ -2,7 +2,6 @@
 
 import json
 import socket
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 from assistant import launcher
 from assistant.knowledge import KnowledgeBase, default_knowledge_base
 from assistant.paths import DEFAULT_MODEL
+from tests.helpers import post
 
 Ask = Callable[..., list[dict]]
 
@@ -48,15 +48,6 @@ def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         yield running
 
 
-def post(url: str, body: bytes, timeout: float = 30) -> tuple[int, bytes]:
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as reply:
-            return reply.status, reply.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-
-
 @pytest.fixture
 def ask(stack: launcher.Stack) -> Ask:
     """Send a message through the REST channel; each test gets its own conversation."""
@@ -69,8 +60,3 @@ def ask(stack: launcher.Stack) -> Ask:
         return json.loads(payload)
 
     return send
-
-
-def reply_text(messages: list[dict]) -> str:
-    """All the text of a reply, as one string."""
-    return "\n".join(m.get("text") or "" for m in messages)

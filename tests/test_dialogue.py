@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import reply_text
+from tests.helpers import reply_text
 
 pytestmark = pytest.mark.server
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import reply_text
+from tests.helpers import reply_text
 
 pytestmark = pytest.mark.server
 

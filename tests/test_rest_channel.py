@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from assistant.channels.rest import sender_id
-from tests.conftest import post, reply_text
+from tests.helpers import post, reply_text
 
 pytestmark = pytest.mark.server
 

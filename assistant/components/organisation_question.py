@@ -1,0 +1,64 @@
+"""Treat an unsure message that names a partner organisation as a question about it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT
+from rasa.shared.nlu.training_data.message import Message
+
+from assistant.knowledge.organisation_patterns import ENTITY
+
+ASK_ORGANISATION = "ask_organisation"
+UNSURE_INTENTS = ("nlu_fallback", "out_of_scope")
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class OrganisationQuestion(GraphComponent):
+    """Sets ``ask_organisation`` when one organisation is named and the classifiers are unsure.
+
+    "who are NHSE" or "what is BCHC" look like many knowledge-base questions to a classifier,
+    which is then unsure which one; naming an organisation settles it.
+    """
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """Below this faq confidence, a named organisation decides the question."""
+        return {"faq_confidence": 0.5}
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> OrganisationQuestion:
+        """Create the component (nothing to train)."""
+        return cls({**cls.get_default_config(), **config})
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._faq_confidence = float(config["faq_confidence"])
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Change the intent of each unsure message that names exactly one organisation."""
+        for message in messages:
+            named = {e["value"] for e in message.get(ENTITIES) or [] if e.get("entity") == ENTITY}
+            if len(named) == 1 and self._unsure(message):
+                message.set(INTENT, {"name": ASK_ORGANISATION, "confidence": 1.0}, add_to_output=True)
+        return messages
+
+    def _unsure(self, message: Message) -> bool:
+        intent = (message.get(INTENT) or {}).get("name")
+        if intent in UNSURE_INTENTS:
+            return True
+        if intent != "faq":
+            return False
+        selected = (message.get("response_selector") or {}).get("faq", {}).get("response", {})
+        return float(selected.get("confidence", 0.0)) < self._faq_confidence
