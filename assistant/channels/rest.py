@@ -15,6 +15,7 @@ from sanic.response import HTTPResponse
 
 from assistant.channels.guard import guarded
 from assistant.messages import message
+from assistant.text_cleaning import clean_message
 
 logger = logging.getLogger(__name__)
 
@@ -65,10 +66,9 @@ class ResidentRestInput(RestInput):
             sender = sender_id(body.get("sender"))
             metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
             collector = CollectingOutputChannel()
+            text = clean_message(body.get("message"))  # before UserMessage, which needs a string
             await handle(
-                UserMessage(
-                    body.get("message"), collector, sender, input_channel=self.name(), metadata=metadata
-                )
+                UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
             )
             if not collector.messages:
                 logger.error("No reply was produced for %s", sender)
