@@ -56,7 +56,8 @@ train: $(MODEL) ## Train the model (only when training data, config or component
 run: $(MODEL) ## Set up, train if needed and start the assistant (PORT=5005 ACTION_PORT=5055)
 	$(PY) -m assistant serve --port $(PORT) --action-port $(ACTION_PORT)
 
-test: $(MODEL) ## Set up, train if needed and run the whole test suite
+test: $(MODEL) ## Set up, train if needed, lint, and run the whole test suite
+	$(BIN)/ruff check assistant actions tests bench
 	$(PY) -m pytest
 
 validate: $(STAMPS)/deps ## Check the knowledge base, its consistency and the Rasa training data

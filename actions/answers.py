@@ -15,17 +15,19 @@ RETRIEVAL_INTENT = "faq"
 
 
 def requested_entry_id(latest_message: dict[str, Any]) -> str | None:
-    """Return the entry a message asks for: a button's ``entry`` entity, else the selector's pick."""
+    """Return the entry a message asks for: a button's ``entry`` entity, else the selector pick."""
     for entity in latest_message.get("entities") or []:
         if entity.get("entity") == "entry":
             return str(entity.get("value"))
     selected = (latest_message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
     key = (selected.get("response") or {}).get("intent_response_key") or ""
     prefix = f"{RETRIEVAL_INTENT}/"
-    return key[len(prefix):] if key.startswith(prefix) else None
+    return key[len(prefix) :] if key.startswith(prefix) else None
 
 
-def answer_entry(dispatcher: CollectingDispatcher, kb: KnowledgeBase, entry: Entry) -> list[EventType]:
+def answer_entry(
+    dispatcher: CollectingDispatcher, kb: KnowledgeBase, entry: Entry
+) -> list[EventType]:
     """Send the entry's answer with its source, and its related questions as buttons."""
     dispatcher.utter_message(
         text=message("kb_answer", answer=entry.answer, source=kb.citation(entry.source)),

@@ -1,0 +1,1 @@
+"""The Birmingham and Solihull ICS assistant: knowledge base, safety, channels and launcher."""

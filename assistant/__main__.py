@@ -28,7 +28,10 @@ def main(argv: list[str] | None = None) -> int:
 def _serve(args: argparse.Namespace) -> int:
     try:
         stack = launcher.start(
-            model=args.model, port=args.port, action_port=args.action_port, tracker_db=args.tracker_db
+            model=args.model,
+            port=args.port,
+            action_port=args.action_port,
+            tracker_db=args.tracker_db,
         )
     except launcher.StartError as error:
         print(error, file=sys.stderr)
@@ -36,7 +39,7 @@ def _serve(args: argparse.Namespace) -> int:
     print(
         f"\nThe assistant is running.\n"
         f"  REST:      POST {stack.url}/webhooks/rest/webhook  "
-        f"{{\"sender\": \"me\", \"message\": \"What is the ICS?\"}}\n"
+        f'{{"sender": "me", "message": "What is the ICS?"}}\n'
         f"  socket.io: {stack.url}/socket.io\n"
         f"Press Ctrl+C to stop.\n",
         flush=True,

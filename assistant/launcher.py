@@ -11,10 +11,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 from assistant.paths import DEFAULT_MODEL, PROJECT_ROOT, VAR_DIR
 
@@ -112,7 +113,9 @@ def start(
     endpoints = render_endpoints(action_port, tracker_db.resolve(), VAR_DIR / "run")
     stack = Stack(port=port, action_port=action_port)
     commands = {
-        "actions": [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
+        "actions": [
+            sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)
+        ],
         "rasa": [
             sys.executable, "-m", "rasa", "run",
             "--model", str(model),
@@ -159,7 +162,9 @@ def _wait_until_ready(
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise StartError(f"The {name} server exited with code {process.returncode}.{_tail(log)}")
+            raise StartError(
+                f"The {name} server exited with code {process.returncode}.{_tail(log)}"
+            )
         try:
             with urllib.request.urlopen(url, timeout=2) as reply:
                 if reply.status == 200:

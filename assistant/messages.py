@@ -4,7 +4,7 @@ They live in ``data/messages/<language>.yml`` so that they can be curated and tr
 every other resident-facing text.
 """
 
-from functools import lru_cache
+from functools import cache
 
 import yaml
 
@@ -13,7 +13,7 @@ from assistant.paths import DATA_DIR
 MESSAGES_DIR = DATA_DIR / "messages"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_messages(language: str = "en") -> dict[str, str]:
     """Return the message catalogue for ``language``, keyed by message name."""
     path = MESSAGES_DIR / f"{language}.yml"

@@ -42,7 +42,6 @@ class SafetyPhrases:
         return None
 
 
-
 def load_safety_phrases(path: Path) -> SafetyPhrases:
     """Read a curated phrase file.
 

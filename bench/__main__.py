@@ -86,7 +86,11 @@ def main() -> int:
     if not args.skip_training:
         with tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp) / "project"
-            shutil.copytree(PROJECT_ROOT, work, ignore=shutil.ignore_patterns(".venv", "models", "var", ".rasa", ".git"))
+            shutil.copytree(
+                PROJECT_ROOT,
+                work,
+                ignore=shutil.ignore_patterns(".venv", "models", "var", ".rasa", ".git"),
+            )
             seconds = measure_training(work / "models")
         rows.append(("Training from scratch", f"{seconds:.0f} s", "≤ 180 s"))
 
@@ -114,13 +118,20 @@ def main() -> int:
     ]
     predictions = evaluate()
     right = sum(p.correct for p in predictions)
-    rows.append(("Held-out questions answered by the right entry", f"{right}/{len(predictions)} = {right / len(predictions):.0%}", ""))
+    rows.append(
+        (
+            "Held-out questions answered by the right entry",
+            f"{right}/{len(predictions)} = {right / len(predictions):.0%}",
+            "",
+        )
+    )
 
     lines = [
         "# Benchmark results",
         "",
-        f"Measured {date.today().isoformat()} on {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{len(timings)} sequential English REST requests (the held-out questions, {args.rounds} passes).",
+        f"Measured {date.today().isoformat()} on {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {len(timings)} sequential English REST requests "
+        f"(the held-out questions, {args.rounds} passes).",
         "",
         "| measure | result | target |",
         "|---|---|---|",
@@ -132,7 +143,7 @@ def main() -> int:
         "",
     ]
     RESULTS.write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines[:12 + len(rows)]))
+    print("\n".join(lines[: 12 + len(rows)]))
     return 0
 
 

@@ -5,8 +5,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.heldout import HeldOutQuestion, load_heldout
 from assistant.paths import DEFAULT_MODEL
+from bench.heldout import HeldOutQuestion, load_heldout
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,9 @@ def trained_model() -> Path:
 
 
 @pytest.fixture(scope="session")
-def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[launcher.Stack]:
+def stack(
+    trained_model: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[launcher.Stack]:
     """The trained assistant: a real Rasa server and action server on free localhost ports."""
     tmp = tmp_path_factory.mktemp("stack")
     with launcher.running(

@@ -32,7 +32,10 @@ def test_a_typed_question_is_answered_with_its_source_and_related_questions(kb):
     events, messages = run(ActionAnswerFaq(), tracker("faq_typed"))
     assert events == [SlotSet("kb_entry", "ics_chair_who")]
     assert "Dame Yve Buckland" in messages[0]["text"]
-    assert "Source: Birmingham and Solihull STP approved as an Integrated Care System (news) (000_c93b8dba418caeb3.txt)" in messages[0]["text"]
+    assert (
+        "Source: Birmingham and Solihull STP approved as an Integrated Care System (news) "
+        "(000_c93b8dba418caeb3.txt)" in messages[0]["text"]
+    )
     related = [b["payload"] for b in messages[1]["buttons"]]
     assert related == [f'/faq{{"entry":"{r}"}}' for r in kb.entries["ics_chair_who"].related]
 
@@ -72,7 +75,9 @@ def test_tell_me_more_follows_the_first_related_entry_not_yet_answered(kb):
 
 
 def test_tell_me_more_with_nothing_left_says_so():
-    events, messages = run(ActionAnswerMore(), tracker("ask_more_after_icb", slots={"kb_entry": None}))
+    events, messages = run(
+        ActionAnswerMore(), tracker("ask_more_after_icb", slots={"kb_entry": None})
+    )
     assert events == []
     assert "That is all I have" in messages[0]["text"]
 
@@ -107,4 +112,7 @@ def test_help_lists_topics_and_a_topic_lists_its_questions(kb):
     state.latest_message["entities"] = [{"entity": "topic", "value": "gp_practices"}]
     _, messages = run(ActionListTopics(), state)
     assert kb.topic("gp_practices").title in messages[0]["text"]
-    assert messages[0]["buttons"][0]["payload"] == f'/faq{{"entry":"{kb.topic("gp_practices").entry_ids[0]}"}}'
+    assert (
+        messages[0]["buttons"][0]["payload"]
+        == f'/faq{{"entry":"{kb.topic("gp_practices").entry_ids[0]}"}}'
+    )

@@ -36,7 +36,11 @@ def normalised(text: str) -> str:
 
 def test_every_kb_entry_has_its_retrieval_intent_with_enough_examples(kb):
     examples = nlu_examples()
-    thin = {e: len(examples.get(f"faq/{e}", [])) for e in kb.entries if len(examples.get(f"faq/{e}", [])) < MIN_EXAMPLES}
+    thin = {
+        e: len(examples.get(f"faq/{e}", []))
+        for e in kb.entries
+        if len(examples.get(f"faq/{e}", [])) < MIN_EXAMPLES
+    }
     assert not thin, f"KB entries with fewer than {MIN_EXAMPLES} example phrasings: {thin}"
 
 
@@ -81,7 +85,9 @@ def test_safety_responses_put_999_first():
 
 
 def test_every_cited_source_exists(kb):
-    assert SOURCES_DIR.is_dir(), f"Source documents not found at {SOURCES_DIR} (set BSOL_SOURCES_DIR)"
+    assert (
+        SOURCES_DIR.is_dir()
+    ), f"Source documents not found at {SOURCES_DIR} (set BSOL_SOURCES_DIR)"
     cited = {e.source for e in kb.entries.values()} | {o.source for o in kb.organisations.values()}
     for source in cited | set(kb.sources):
         assert (SOURCES_DIR / source).is_file(), f"cited source {source} is not in {SOURCES_DIR}"
@@ -93,7 +99,7 @@ def test_numbers_in_answers_appear_in_their_source(kb):
 
     number = re.compile(r"\d+(?:[.,]\d+)?")
     for entry in [*kb.entries.values(), *kb.organisations.values()]:
-        text = getattr(entry, "answer", None) or getattr(entry, "description")
+        text = getattr(entry, "answer", None) or entry.description
         source = (SOURCES_DIR / entry.source).read_text(encoding="utf-8")
         signposting = {"999", "111", "116", "123"}
         for found in set(number.findall(text)) - signposting:
@@ -111,8 +117,12 @@ def test_held_out_questions_point_at_real_answers_with_their_facts(kb):
             assert organisation is not None, f"held-out question points at unknown {question.entry}"
             answer = f"{organisation.name} {organisation.description}"
         for fact in question.expect:
-            assert fact.casefold() in answer.casefold(), f"{question.entry}: '{fact}' not in the answer"
-        assert normalised(question.text) not in training, f"held-out question is training data: {question.text}"
+            assert (
+                fact.casefold() in answer.casefold()
+            ), f"{question.entry}: '{fact}' not in the answer"
+        assert (
+            normalised(question.text) not in training
+        ), f"held-out question is training data: {question.text}"
 
 
 @pytest.mark.slow

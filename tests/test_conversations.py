@@ -19,6 +19,6 @@ def test_conversation_stories_are_predicted_without_errors(trained_model, tmp_pa
          "--stories", "tests/conversations", "--fail-on-prediction-errors", "--out", str(tmp_path)],
         cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
-    failed = (tmp_path / "failed_test_stories.yml")
+    failed = tmp_path / "failed_test_stories.yml"
     details = failed.read_text(encoding="utf-8") if failed.exists() else result.stderr[-4000:]
     assert result.returncode == 0, details

@@ -15,7 +15,9 @@ from tests.helpers import reply_text
 
 pytestmark = pytest.mark.server
 
-QUESTIONS = yaml.safe_load((Path(__file__).parent / "data" / "end_to_end.yml").read_text(encoding="utf-8"))["questions"]
+QUESTIONS = yaml.safe_load(
+    (Path(__file__).parent / "data" / "end_to_end.yml").read_text(encoding="utf-8")
+)["questions"]
 REQUIRED_SHARE = 0.9
 
 
@@ -29,6 +31,10 @@ def test_nearly_all_answers_state_the_fact_and_cite_the_source(ask):
         text = reply_text(ask(question["text"]))
         missing = [f for f in question["expect"] if f.casefold() not in text.casefold()]
         if missing or "Source:" not in text:
-            misses.append(f"{question['text']!r}: expected {missing or 'a source'}, got {text[:120]!r}")
+            misses.append(
+                f"{question['text']!r}: expected {missing or 'a source'}, got {text[:120]!r}"
+            )
     answered = 1 - len(misses) / len(QUESTIONS)
-    assert answered >= REQUIRED_SHARE, f"{answered:.0%} answered correctly; misses:\n" + "\n".join(misses)
+    assert answered >= REQUIRED_SHARE, f"{answered:.0%} answered correctly; misses:\n" + "\n".join(
+        misses
+    )

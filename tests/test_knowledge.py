@@ -37,7 +37,9 @@ organisations:
 """
 
 
-def make_kb(tmp_path: Path, topic: str = GOOD_TOPIC, organisations: str = GOOD_ORGANISATIONS) -> Path:
+def make_kb(
+    tmp_path: Path, topic: str = GOOD_TOPIC, organisations: str = GOOD_ORGANISATIONS
+) -> Path:
     kb_dir = tmp_path / "data" / "kb"
     kb_dir.mkdir(parents=True)
     shutil.copy(KB_DIR / "sources.yml", kb_dir / "sources.yml")
@@ -72,19 +74,58 @@ def test_a_valid_file_loads_with_folded_answers(tmp_path):
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (lambda t: t.replace("    answer: There are 160.\n", ""), "entry 'gp_practices_how_many': 'answer' is missing"),
-        (lambda t: t.replace(f"answer: There are 160.\n    source: {SOURCE}", "answer: There are 160.\n    source: nowhere.txt"), "source 'nowhere.txt' is not listed"),
-        (lambda t: t.replace("related: [gp_practices_how_many]", "related: [no_such_entry]"), "related entry 'no_such_entry' does not exist"),
-        (lambda t: t.replace("id: gp_practices_how_many", "id: pcn_what_is"), "entry 'pcn_what_is': the id is used twice"),
-        (lambda t: t.replace("id: gp_practices_how_many", "id: How-Many"), "the id must be snake_case"),
-        (lambda t: t.replace("    question: What is a PCN?", "    question: What is a PCN?\n    answr: typo"), "unknown field(s) ['answr']"),
-        (lambda t: t.replace("  id: gp_practices\n", "  id: something_else\n"), "must be the file name 'gp_practices'"),
-        (lambda t: t.replace("related: [gp_practices_how_many]", "related: [pcn_what_is]"), "cannot be related to itself"),
+        (
+            lambda t: t.replace("    answer: There are 160.\n", ""),
+            "entry 'gp_practices_how_many': 'answer' is missing",
+        ),
+        (
+            lambda t: t.replace(
+                f"answer: There are 160.\n    source: {SOURCE}",
+                "answer: There are 160.\n    source: nowhere.txt",
+            ),
+            "source 'nowhere.txt' is not listed",
+        ),
+        (
+            lambda t: t.replace("related: [gp_practices_how_many]", "related: [no_such_entry]"),
+            "related entry 'no_such_entry' does not exist",
+        ),
+        (
+            lambda t: t.replace("id: gp_practices_how_many", "id: pcn_what_is"),
+            "entry 'pcn_what_is': the id is used twice",
+        ),
+        (
+            lambda t: t.replace("id: gp_practices_how_many", "id: How-Many"),
+            "the id must be snake_case",
+        ),
+        (
+            lambda t: t.replace(
+                "    question: What is a PCN?", "    question: What is a PCN?\n    answr: typo"
+            ),
+            "unknown field(s) ['answr']",
+        ),
+        (
+            lambda t: t.replace("  id: gp_practices\n", "  id: something_else\n"),
+            "must be the file name 'gp_practices'",
+        ),
+        (
+            lambda t: t.replace("related: [gp_practices_how_many]", "related: [pcn_what_is]"),
+            "cannot be related to itself",
+        ),
         (lambda t: t + "\n  - : [broken", "not valid YAML"),
         (lambda t: "entries: []\n", "expected 'topic'"),
     ],
-    ids=["missing answer", "unknown source", "unknown related", "duplicate id", "bad id", "typo field",
-         "topic id", "self related", "bad yaml", "no topic"],
+    ids=[
+        "missing answer",
+        "unknown source",
+        "unknown related",
+        "duplicate id",
+        "bad id",
+        "typo field",
+        "topic id",
+        "self related",
+        "bad yaml",
+        "no topic",
+    ],
 )
 def test_a_broken_topic_file_fails_naming_the_file_and_entry(tmp_path, change, expected):
     message = problems(make_kb(tmp_path, topic=change(GOOD_TOPIC)))
@@ -93,7 +134,9 @@ def test_a_broken_topic_file_fails_naming_the_file_and_entry(tmp_path, change, e
 
 
 def test_two_organisations_cannot_share_a_name(tmp_path):
-    shared = GOOD_ORGANISATIONS + f"""
+    shared = (
+        GOOD_ORGANISATIONS
+        + f"""
   - id: birmingham_children_trust
     name: Birmingham Children's Trust
     aliases: [bcc]
@@ -101,11 +144,17 @@ def test_two_organisations_cannot_share_a_name(tmp_path):
     description: A partner.
     source: {SOURCE}
 """
+    )
     message = problems(make_kb(tmp_path, organisations=shared))
-    assert "organisation 'birmingham_children_trust': the name 'bcc' is also used by 'birmingham_city_council'" in message
+    assert (
+        "organisation 'birmingham_children_trust': "
+        "the name 'bcc' is also used by 'birmingham_city_council'" in message
+    )
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
-    broken = GOOD_TOPIC.replace("    answer: There are 160.\n", "").replace("related: [gp_practices_how_many]", "related: [nope]")
+    broken = GOOD_TOPIC.replace("    answer: There are 160.\n", "").replace(
+        "related: [gp_practices_how_many]", "related: [nope]"
+    )
     message = problems(make_kb(tmp_path, topic=broken))
     assert "'answer' is missing" in message and "'nope' does not exist" in message

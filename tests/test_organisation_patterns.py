@@ -2,7 +2,11 @@
 
 import pytest
 
-from assistant.knowledge.organisation_patterns import build_matcher, find_organisations, organisation_patterns
+from assistant.knowledge.organisation_patterns import (
+    build_matcher,
+    find_organisations,
+    organisation_patterns,
+)
 
 
 @pytest.fixture(scope="module")
@@ -13,10 +17,16 @@ def nlp(kb):
 @pytest.mark.parametrize(
     ("text", "organisation"),
     [
-        ("what does University Hospitals Birmingham do", "university_hospitals_birmingham_nhs_foundation_trust"),
+        (
+            "what does University Hospitals Birmingham do",
+            "university_hospitals_birmingham_nhs_foundation_trust",
+        ),
         ("what is uhb", "university_hospitals_birmingham_nhs_foundation_trust"),
         ("tell me about the ROH", "royal_orthopaedic_hospital_nhs_foundation_trust"),
-        ("is Solihull Metropolitan Borough Council a partner", "solihull_metropolitan_borough_council"),
+        (
+            "is Solihull Metropolitan Borough Council a partner",
+            "solihull_metropolitan_borough_council",
+        ),
         ("what does WMAS do", "west_midlands_ambulance_service_university_nhs_foundation_trust"),
     ],
 )

@@ -28,7 +28,18 @@ TRACE_MARKERS = ("Traceback", "Exception", 'File "', "Error:")
         12345,
         ["a", "list"],
     ],
-    ids=["empty", "10k chars", "script", "img onerror", "emoji", "mixed scripts", "control chars", "null", "number", "list"],
+    ids=[
+        "empty",
+        "10k chars",
+        "script",
+        "img onerror",
+        "emoji",
+        "mixed scripts",
+        "control chars",
+        "null",
+        "number",
+        "list",
+    ],
 )
 def test_bad_input_gets_a_polite_reply(ask, message):
     reply = ask(message)
@@ -66,7 +77,7 @@ def test_sender_ids_are_bounded_and_printable():
 
 
 def test_conversations_survive_a_restart_of_the_store(stack, ask):
-    """The tracker store is SQLite: a conversation's last answer is remembered for "tell me more"."""
+    """Conversations are kept in the tracker store: "tell me more" follows the last answer."""
     sender = uuid.uuid4().hex
     ask("what is the ICB?", sender=sender)
     more = reply_text(ask("tell me more", sender=sender))

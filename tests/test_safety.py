@@ -33,7 +33,13 @@ def test_emergencies_are_recognised(phrases, text, category):
 
 @pytest.mark.parametrize(
     "text",
-    ["who chairs the ICS?", "what is a PCN", "is self-harm in the strategy", "does the strategy cover strokes", "how many GP practices are there"],
+    [
+        "who chairs the ICS?",
+        "what is a PCN",
+        "is self-harm in the strategy",
+        "does the strategy cover strokes",
+        "how many GP practices are there",
+    ],
 )
 def test_ordinary_questions_are_not_emergencies(phrases, text):
     assert phrases.category(text) is None

@@ -25,7 +25,9 @@ def test_messages_are_cleaned(raw, clean):
     assert clean_message(raw) == clean
 
 
-@pytest.mark.parametrize("raw", ["", "   ", None, "🙂🙂🙂", "?!...", "<script>alert(1)</script>", "\x00\x01"])
+@pytest.mark.parametrize(
+    "raw", ["", "   ", None, "🙂🙂🙂", "?!...", "<script>alert(1)</script>", "\x00\x01"]
+)
 def test_nothing_readable_becomes_the_no_text_payload(raw):
     assert clean_message(raw) == NO_TEXT_PAYLOAD
 

@@ -24,7 +24,7 @@ MAX_SENDER_CHARS = 128
 
 def sender_id(value: Any) -> str:
     """Return a usable conversation id: the client's (printable, bounded) or a new random one."""
-    if isinstance(value, (str, int)):
+    if isinstance(value, str | int):
         cleaned = "".join(ch for ch in str(value) if ch.isprintable()).strip()[:MAX_SENDER_CHARS]
         if cleaned:
             return cleaned
@@ -46,7 +46,9 @@ class ResidentRestInput(RestInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Define the health and webhook routes."""
         module = inspect.getmodule(self)
-        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", module.__name__ if module else None)
+        webhook = Blueprint(
+            f"custom_webhook_{type(self).__name__}", module.__name__ if module else None
+        )
         handle = guarded(on_new_message)
 
         @webhook.route("/", methods=["GET"])

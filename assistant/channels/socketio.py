@@ -10,7 +10,7 @@ from assistant.channels.guard import guarded
 
 
 class ResidentSocketIOInput(SocketIOInput):
-    """Rasa's socket.io channel (compatible with off-the-shelf Rasa widgets), cleaned and guarded."""
+    """Rasa's socket.io channel (works with off-the-shelf Rasa widgets), cleaned and guarded."""
 
     @classmethod
     def name(cls) -> str:

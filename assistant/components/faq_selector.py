@@ -29,9 +29,7 @@ MODEL_FILE = "faq_selector.pkl"
 RANKING_LENGTH = 10
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class FaqSelector(GraphComponent):
     """Selects the ``faq/<entry_id>`` for each message; too unsure of a faq → ``nlu_fallback``."""
 
@@ -88,12 +86,18 @@ class FaqSelector(GraphComponent):
             m for m in training_data.intent_examples
             if m.get(INTENT) == self._config["retrieval_intent"] and m.get(INTENT_RESPONSE_KEY)
         ]  # fmt: skip
-        self._vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True)
+        self._vectorizer = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True
+        )
         self._vectorizer.fit([m.get(TEXT) for m in examples])
         self._classifier = LogisticRegression(
-            C=self._config["regularisation_c"], max_iter=3000, random_state=self._config["random_seed"]
+            C=self._config["regularisation_c"],
+            max_iter=3000,
+            random_state=self._config["random_seed"],
         )
-        self._classifier.fit(self._features(examples), [m.get(INTENT_RESPONSE_KEY) for m in examples])
+        self._classifier.fit(
+            self._features(examples), [m.get(INTENT_RESPONSE_KEY) for m in examples]
+        )
         with self._model_storage.write_to(self._resource) as directory:
             (directory / MODEL_FILE).write_bytes(pickle.dumps((self._vectorizer, self._classifier)))
         return self._resource
@@ -119,10 +123,13 @@ class FaqSelector(GraphComponent):
             return messages
         probabilities = self._classifier.predict_proba(self._features(with_text))
         intent_name = self._config["retrieval_intent"]
-        for message, row in zip(with_text, probabilities):
+        for message, row in zip(with_text, probabilities, strict=False):
             order = np.argsort(row)[::-1][:RANKING_LENGTH]
             ranking = [
-                {"confidence": float(row[i]), INTENT_RESPONSE_KEY: str(self._classifier.classes_[i])}
+                {
+                    "confidence": float(row[i]),
+                    INTENT_RESPONSE_KEY: str(self._classifier.classes_[i]),
+                }
                 for i in order
             ]
             best = ranking[0]
@@ -134,17 +141,29 @@ class FaqSelector(GraphComponent):
             }
             message.set(
                 "response_selector",
-                {"all_retrieval_intents": [intent_name], intent_name: {"response": selected, "ranking": ranking}},
+                {
+                    "all_retrieval_intents": [intent_name],
+                    intent_name: {"response": selected, "ranking": ranking},
+                },
                 add_to_output=True,
             )
             intent = message.get(INTENT) or {}
-            if intent.get("name") == intent_name and best["confidence"] < self._config["fallback_threshold"]:
-                message.set(INTENT, {"name": "nlu_fallback", "confidence": 1 - best["confidence"]}, add_to_output=True)
+            if (
+                intent.get("name") == intent_name
+                and best["confidence"] < self._config["fallback_threshold"]
+            ):
+                message.set(
+                    INTENT,
+                    {"name": "nlu_fallback", "confidence": 1 - best["confidence"]},
+                    add_to_output=True,
+                )
         return messages
 
 
 def _sentence_embedding(message: Message) -> np.ndarray:
     _, sentence = message.get_dense_features(TEXT)
     if sentence is None:
-        raise ValueError("FaqSelector needs the SentenceEmbeddingFeaturizer before it in the pipeline")
+        raise ValueError(
+            "FaqSelector needs the SentenceEmbeddingFeaturizer before it in the pipeline"
+        )
     return np.asarray(sentence.features).reshape(-1)

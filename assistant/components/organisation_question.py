@@ -17,9 +17,7 @@ ASK_ORGANISATION = "ask_organisation"
 UNSURE_INTENTS = ("nlu_fallback", "out_of_scope")
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class OrganisationQuestion(GraphComponent):
     """Sets ``ask_organisation`` when one organisation is named and the classifiers are unsure.
 
@@ -51,7 +49,9 @@ class OrganisationQuestion(GraphComponent):
         for message in messages:
             named = {e["value"] for e in message.get(ENTITIES) or [] if e.get("entity") == ENTITY}
             if len(named) == 1 and self._unsure(message):
-                message.set(INTENT, {"name": ASK_ORGANISATION, "confidence": 1.0}, add_to_output=True)
+                message.set(
+                    INTENT, {"name": ASK_ORGANISATION, "confidence": 1.0}, add_to_output=True
+                )
         return messages
 
     def _unsure(self, message: Message) -> bool:

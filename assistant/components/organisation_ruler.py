@@ -1,4 +1,4 @@
-"""Find partner organisations in messages with a spaCy entity ruler built from the knowledge base."""
+"""Find partner organisations in messages with a spaCy entity ruler built from the KB."""
 
 from __future__ import annotations
 
@@ -24,9 +24,7 @@ from assistant.knowledge.organisation_patterns import (
 PATTERNS_FILE = "organisation_patterns.json"
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
 class OrganisationEntityRuler(GraphComponent, EntityExtractorMixin):
     """Adds an ``organisation`` entity (value: the organisation's id) for each name or alias.
 

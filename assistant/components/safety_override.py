@@ -15,9 +15,7 @@ from assistant.paths import SAFETY_DIR
 from assistant.safety import SafetyPhrases, load_safety_phrases
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class SafetyOverride(GraphComponent):
     """Sets the intent to ``emergency``, ``crisis`` or ``urgent_care`` for curated phrases.
 

@@ -22,9 +22,7 @@ from assistant.sentence_encoder import SentenceEncoder
 BATCH_SIZE = 64
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     """Adds one 384-dimensional sentence embedding per message text (no sequence features)."""
 
@@ -53,7 +51,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         for start in range(0, len(with_text), BATCH_SIZE):
             batch = with_text[start : start + BATCH_SIZE]
             embeddings = self._encoder.encode([m.get(TEXT) for m in batch])
-            for message, embedding in zip(batch, embeddings):
+            for message, embedding in zip(batch, embeddings, strict=False):
                 self.add_features_to_message(None, embedding[None, :], TEXT, message)
         return messages
 
