@@ -17,12 +17,13 @@ TRAINING_INPUTS := config.yml domain.yml \
 	$(shell find data -name '*.yml' 2>/dev/null) \
 	$(shell find assistant/components assistant/knowledge assistant/sentence_encoder.py -name '*.py' 2>/dev/null)
 
-# Keep Rasa, TensorFlow and matplotlib quiet and inside the project folder.
+# Keep Rasa and TensorFlow quiet. Rasa, Keras and matplotlib write settings under ~ (Rasa even
+# with telemetry off), so commands that run them get a home inside the project: IN_PROJECT.
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
-export MPLCONFIGDIR := $(CURDIR)/var/cache/matplotlib
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+IN_PROJECT := mkdir -p var/home && HOME=$(CURDIR)/var/home
 
 .PHONY: help setup train run test validate lint bench lock clean
 
@@ -43,33 +44,31 @@ $(STAMPS)/deps: $(STAMPS)/venv requirements/lock.txt requirements/no-deps.txt py
 	touch $@
 
 setup: $(STAMPS)/deps ## Create .venv with Python 3.10 and install the pinned dependencies
-	@mkdir -p var/cache
 
 $(MODEL): $(STAMPS)/deps $(TRAINING_INPUTS)
-	@mkdir -p var/cache
-	$(BIN)/rasa train --config config.yml --domain domain.yml \
+	$(IN_PROJECT) $(BIN)/rasa train --config config.yml --domain domain.yml \
 		--data data/nlu data/rules --out models --fixed-model-name assistant
 	touch $@
 
 train: $(MODEL) ## Train the model (only when training data, config or components changed)
 
 run: $(MODEL) ## Set up, train if needed and start the assistant (PORT=5005 ACTION_PORT=5055)
-	$(PY) -m assistant serve --port $(PORT) --action-port $(ACTION_PORT)
+	$(IN_PROJECT) $(PY) -m assistant serve --port $(PORT) --action-port $(ACTION_PORT)
 
 test: $(MODEL) ## Set up, train if needed, lint, and run the whole test suite
 	$(BIN)/ruff check assistant actions tests bench
-	$(PY) -m pytest
+	$(IN_PROJECT) $(PY) -m pytest
 
 validate: $(STAMPS)/deps ## Check the knowledge base, its consistency and the Rasa training data
-	$(PY) -m pytest -q tests/test_consistency.py tests/test_knowledge.py
-	$(BIN)/rasa data validate --fail-on-warnings --config config.yml --domain domain.yml \
+	$(IN_PROJECT) $(PY) -m pytest -q tests/test_consistency.py tests/test_knowledge.py
+	$(IN_PROJECT) $(BIN)/rasa data validate --fail-on-warnings --config config.yml --domain domain.yml \
 		--data data/nlu data/rules
 
 lint: $(STAMPS)/deps ## Run ruff over the code
 	$(BIN)/ruff check assistant actions tests bench
 
 bench: $(MODEL) ## Measure training, start-up, latency, memory and accuracy (writes bench/results.md)
-	$(PY) -m bench
+	$(IN_PROJECT) $(PY) -m bench
 
 lock: $(STAMPS)/venv ## Re-resolve the dependencies in pyproject.toml into requirements/lock.txt
 	$(PY) -m pip install --quiet -e '.[dev]'

@@ -73,13 +73,13 @@ def render_endpoints(action_port: int, tracker_db: Path, directory: Path) -> Pat
 
 
 def server_environment() -> dict[str, str]:
-    """The environment both servers run in: telemetry off, quiet logs, the project importable."""
+    """The environment both servers run in: telemetry off, quiet logs, home inside the project."""
     env = dict(os.environ)
     env.update(
         RASA_TELEMETRY_ENABLED="false",
         TF_CPP_MIN_LOG_LEVEL="2",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
-        MPLCONFIGDIR=str(VAR_DIR / "cache" / "matplotlib"),
+        HOME=str(VAR_DIR / "home"),  # Rasa, Keras and matplotlib write settings under ~
         PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])),
     )
     return env
@@ -108,7 +108,7 @@ def start(
     if not model.exists():
         raise StartError(f"No trained model at {model}: run `make train` first.")
     tracker_db.parent.mkdir(parents=True, exist_ok=True)
-    (VAR_DIR / "cache" / "matplotlib").mkdir(parents=True, exist_ok=True)
+    (VAR_DIR / "home").mkdir(parents=True, exist_ok=True)
     env = server_environment()
     endpoints = render_endpoints(action_port, tracker_db.resolve(), VAR_DIR / "run")
     stack = Stack(port=port, action_port=action_port)

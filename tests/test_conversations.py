@@ -12,8 +12,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_conversation_stories_are_predicted_without_errors(trained_model, tmp_path):
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-           "MPLCONFIGDIR": str(tmp_path)}  # fmt: skip
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
     result = subprocess.run(
         [sys.executable, "-m", "rasa", "test", "core", "--model", str(trained_model),
          "--stories", "tests/conversations", "--fail-on-prediction-errors", "--out", str(tmp_path)],
