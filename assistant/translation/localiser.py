@@ -1,0 +1,136 @@
+"""Put an outgoing bot message into the resident's language.
+
+Order for every message: curated translation → machine translation → English with a short
+notice in the resident's language. Safety messages are never machine-translated: without a
+curated translation they go out in English, unchanged, so 999 still comes first.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.translation.curated import CuratedTranslations
+
+# (text, source language, target language) → translation, or None if it cannot be had in time
+MachineTranslate = Callable[[str, str, str], "str | None"]
+Curated = Callable[[str], "CuratedTranslations | None"]
+
+SAFETY_RESPONSES = frozenset(
+    {"utter_emergency", "utter_crisis", "utter_urgent_care", "utter_no_medical_advice"}
+)
+# Values that are names or citations: they stay as they are in every language.
+KEPT_VALUES = frozenset({"name", "source"})
+ENGLISH = "en"
+
+
+@dataclass(frozen=True)
+class Localised:
+    """A message's text and buttons in the target language, and how they were obtained.
+
+    Attributes:
+        text: The text to send.
+        buttons: The buttons, titles translated where possible.
+        translation: "none" (English asked for), "curated", "machine" or "english" (fallback).
+    """
+
+    text: str | None
+    buttons: list[dict[str, Any]] | None
+    translation: str
+
+
+class Localiser:
+    """Localises messages using curated translations first, then a machine translator."""
+
+    def __init__(self, curated: Curated, machine: MachineTranslate | None = None) -> None:
+        """Create a localiser.
+
+        Args:
+            curated: Returns a language's curated translations (or None).
+            machine: Translates text between two languages, or returns None.
+        """
+        self._curated = curated
+        self._machine = machine
+
+    def localise(self, message: dict[str, Any], language: str) -> Localised:
+        """Localise a message as Rasa hands it to an output channel.
+
+        ``message`` carries the English ``text`` and ``buttons`` and, to find curated text,
+        ``utter_action`` (a domain response) or ``message_key`` with ``message_values`` (a text
+        composed by an action), and ``kb_entry`` for a knowledge-base answer.
+        """
+        text, buttons = message.get("text"), message.get("buttons")
+        if language == ENGLISH or not (text or buttons):
+            return Localised(text, buttons, "none")
+        curated = self._curated(language)
+        key = message.get("message_key") or message.get("utter_action")
+        template = curated.responses.get(key) if curated and key else None
+        if template is not None:
+            values, used_machine, used_english = self._values(message, language, curated)
+            localised_text = template.text.format(**values) if values else template.text
+            translation = "machine" if used_machine else "curated"
+            if used_english:
+                translation = "english"
+            return Localised(
+                self._with_notice(localised_text, translation, curated, key),
+                self._buttons(buttons, language),
+                translation,
+            )
+        if key in SAFETY_RESPONSES:
+            return Localised(text, buttons, "english")
+        machine_text = self._translate(text, language) if text else None
+        if machine_text is not None:
+            return Localised(
+                self._with_notice(machine_text, "machine", curated, key),
+                self._buttons(buttons, language),
+                "machine",
+            )
+        return Localised(
+            self._with_notice(text, "english", curated, key), buttons, "english"
+        )
+
+    def _values(
+        self, message: dict[str, Any], language: str, curated: CuratedTranslations
+    ) -> tuple[dict[str, str], bool, bool]:
+        """The message's values in the target language; whether machine or English was used."""
+        values = dict(message.get("message_values") or {})
+        used_machine = used_english = False
+        for name, value in values.items():
+            if name in KEPT_VALUES:
+                continue
+            if name == "answer" and message.get("kb_entry") in curated.kb:
+                values[name] = curated.kb[message["kb_entry"]].text
+                continue
+            translated = self._translate(str(value), language)
+            if translated is None:
+                used_english = True
+            else:
+                values[name], used_machine = translated, True
+        return values, used_machine, used_english
+
+    def _buttons(
+        self, buttons: list[dict[str, Any]] | None, language: str
+    ) -> list[dict[str, Any]] | None:
+        if not buttons:
+            return buttons
+        return [
+            {**button, "title": self._translate(button["title"], language) or button["title"]}
+            for button in buttons
+        ]
+
+    def _translate(self, text: str, language: str) -> str | None:
+        return self._machine(text, ENGLISH, language) if self._machine else None
+
+    @staticmethod
+    def _with_notice(
+        text: str | None, translation: str, curated: CuratedTranslations | None, key: str | None
+    ) -> str | None:
+        """Add the notice that says the text was machine-translated, or is in English."""
+        if text is None or key in SAFETY_RESPONSES or translation in ("none", "curated"):
+            return text
+        notice_key = (
+            "machine_translated_notice" if translation == "machine" else "answer_in_english_notice"
+        )
+        notice = curated.responses.get(notice_key) if curated else None
+        if notice is None:
+            return text
+        return f"{text}\n{notice.text}" if translation == "machine" else f"{notice.text}\n{text}"

@@ -1,0 +1,118 @@
+"""Outgoing messages: curated → machine → English with a notice; safety text never machine."""
+
+import pytest
+
+from assistant.translation.curated import CuratedText, CuratedTranslations, load_curated
+from assistant.translation.localiser import Localiser
+
+URDU = CuratedTranslations(
+    language="ur",
+    responses={
+        "utter_greet": CuratedText("السلام علیکم!", False),
+        "kb_answer": CuratedText("{answer}\nماخذ: {source}", False),
+        "organisation": CuratedText("{name}: {description}\nماخذ: {source}", False),
+        "machine_translated_notice": CuratedText("یہ جواب کمپیوٹر نے ترجمہ کیا ہے۔", False),
+        "answer_in_english_notice": CuratedText("معذرت، یہ جواب انگریزی میں ہے:", False),
+    },
+    interface={},
+    kb={"pcn_what_is": CuratedText("پرائمری کیئر نیٹ ورک ...", False)},
+)
+
+
+def curated(language):
+    return URDU if language == "ur" else None
+
+
+def machine(text, source, target):
+    return f"[{target}] {text}"
+
+
+def no_machine(text, source, target):
+    return None
+
+
+def test_english_is_sent_as_it_is():
+    result = Localiser(curated, machine).localise(
+        {"text": "Hello", "utter_action": "utter_greet"}, "en"
+    )
+    assert (result.text, result.translation) == ("Hello", "none")
+
+
+def test_a_curated_response_wins():
+    result = Localiser(curated, machine).localise(
+        {"text": "Hello", "utter_action": "utter_greet"}, "ur"
+    )
+    assert (result.text, result.translation) == ("السلام علیکم!", "curated")
+
+
+def test_a_curated_kb_answer_fills_the_curated_template_and_keeps_the_source():
+    message = {
+        "text": "A PCN is...\nSource: About us",
+        "message_key": "kb_answer",
+        "message_values": {"answer": "A PCN is...", "source": "About us (003.txt)"},
+        "kb_entry": "pcn_what_is",
+    }
+    result = Localiser(curated, machine).localise(message, "ur")
+    assert result.text == "پرائمری کیئر نیٹ ورک ...\nماخذ: About us (003.txt)"
+    assert result.translation == "curated"
+
+
+def test_an_answer_without_curated_text_is_machine_translated_with_a_notice():
+    message = {
+        "text": "The ICB...\nSource: Our Plan",
+        "message_key": "kb_answer",
+        "message_values": {"answer": "The ICB...", "source": "Our Plan"},
+        "kb_entry": "icb_what_is",
+    }
+    result = Localiser(curated, machine).localise(message, "ur")
+    assert result.text.startswith("[ur] The ICB...\nماخذ: Our Plan")
+    assert result.text.endswith("یہ جواب کمپیوٹر نے ترجمہ کیا ہے۔")
+    assert result.translation == "machine"
+
+
+def test_without_a_pack_the_answer_stays_english_with_a_notice_first():
+    message = {"text": "Goodbye", "utter_action": "utter_goodbye"}
+    result = Localiser(curated, no_machine).localise(message, "ur")
+    assert result.text == "معذرت، یہ جواب انگریزی میں ہے:\nGoodbye"
+    assert result.translation == "english"
+
+
+def test_safety_text_is_never_machine_translated_and_keeps_999_first():
+    message = {"text": "If this is an emergency, call 999 now.", "utter_action": "utter_emergency"}
+    result = Localiser(curated, machine).localise(message, "ur")
+    assert result.text == "If this is an emergency, call 999 now."
+    assert result.translation == "english"
+
+
+def test_button_titles_are_translated_and_payloads_kept():
+    message = {
+        "text": "You might also want to know:",
+        "message_key": "related_intro",
+        "buttons": [{"title": "What is a PCN?", "payload": '/faq{"entry":"pcn_what_is"}'}],
+    }
+    result = Localiser(curated, machine).localise(message, "ur")
+    assert result.buttons == [
+        {"title": "[ur] What is a PCN?", "payload": '/faq{"entry":"pcn_what_is"}'}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("responses: {}\n", "expected 'language'"),
+        (
+            "language: ur\nresponses:\n  utter_greet: {text: '', reviewed: false}\n",
+            "utter_greet needs a non-empty 'text'",
+        ),
+        (
+            "language: ur\nresponses:\n  utter_greet: {text: hi}\n",
+            "needs 'reviewed: true' or 'false'",
+        ),
+        ("language: ur\nkb: [1, 2]\n", "'kb' must map keys to texts"),
+    ],
+)
+def test_a_malformed_translations_file_is_refused_with_its_key(tmp_path, content, problem):
+    path = tmp_path / "ur.yml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError, match=problem):
+        load_curated(path)
