@@ -1,25 +1,40 @@
 """Recognise messages that need emergency, crisis or urgent-care signposting, before anything else.
 
-The phrase lists are curated data (``data/safety/<language>.yml``), never machine-translated.
+The phrase lists are curated data, never machine-translated: English in ``data/safety/en.yml``,
+every other language in ``translations/safety/<code>.yml``.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from assistant.paths import PROJECT_ROOT, SAFETY_DIR
+
 _APOSTROPHES = re.compile(r"['’‘`]")
-_NON_WORD = re.compile(r"[^\w]+")
+# Typing variants folded together: the Arabic keyboard's forms of Urdu letters, and zero-width
+# (non-)joiners, which some keyboards insert inside Urdu and Indic words and others do not.
+_FOLD = str.maketrans(
+    {"ي": "ی", "ى": "ی", "ك": "ک", "ه": "ہ", "ھ": "ہ", "ۃ": "ہ", "\u200c": None, "\u200d": None}
+)
+# Scripts written without spaces between words: a phrase in them matches anywhere in a word.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
+TRANSLATED_SAFETY_DIR = PROJECT_ROOT / "translations" / "safety"
 
 
 def normalise(text: str) -> str:
-    """Lower-case, drop apostrophes, and reduce everything but letters and digits to single spaces.
+    """Lower-case, drop apostrophes, and reduce everything but words to single spaces.
 
-    The result is padded with a space at each end so that whole-word matching is a substring test.
+    Letters, digits and combining marks (the vowel signs of Bengali or Gurmukhi, Arabic
+    diacritics) are word characters; Unicode forms and keyboard variants are folded together.
+    The result is padded with a space at each end, so whole-word matching is a substring test.
     """
-    text = _APOSTROPHES.sub("", text.casefold())
-    return f" {_NON_WORD.sub(' ', text).replace('_', ' ').strip()} "
+    text = _APOSTROPHES.sub("", unicodedata.normalize("NFC", text).casefold()).translate(_FOLD)
+    kept = "".join(ch if unicodedata.category(ch)[0] in "LNM" else " " for ch in text)
+    return f" {' '.join(kept.split())} "
 
 
 @dataclass(frozen=True)
@@ -37,7 +52,7 @@ class SafetyPhrases:
         """Return the first override category with a phrase in ``text``, or None."""
         padded = normalise(text)
         for name, phrases in self.override.items():
-            if any(normalise(phrase) in padded for phrase in phrases):
+            if any(_contains(padded, phrase) for phrase in phrases):
                 return name
         return None
 
@@ -57,3 +72,29 @@ def load_safety_phrases(path: Path) -> SafetyPhrases:
     return SafetyPhrases(
         override={str(name): tuple(map(str, phrases)) for name, phrases in override.items()}
     )
+
+
+def merge(phrase_sets: list[SafetyPhrases]) -> SafetyPhrases:
+    """One phrase set with every language's phrases, categories in the first set's order."""
+    order = list(dict.fromkeys(name for phrases in phrase_sets for name in phrases.override))
+    return SafetyPhrases(
+        override={
+            name: tuple(p for phrases in phrase_sets for p in phrases.override.get(name, ()))
+            for name in order
+        }
+    )
+
+
+@lru_cache(maxsize=1)
+def all_safety_phrases() -> SafetyPhrases:
+    """English and every curated language's phrases, loaded once."""
+    paths = [SAFETY_DIR / "en.yml", *sorted(TRANSLATED_SAFETY_DIR.glob("*.yml"))]
+    return merge([load_safety_phrases(path) for path in paths])
+
+
+def _contains(padded_text: str, phrase: str) -> bool:
+    """Whole-word match; for scripts without spaces (Chinese), a plain substring match."""
+    phrase = normalise(phrase)
+    if _UNSPACED.search(phrase):
+        return phrase.strip() in padded_text
+    return phrase in padded_text

@@ -58,3 +58,13 @@ def test_a_phrase_file_without_override_is_refused(tmp_path):
     path.write_text("language: xx\n", encoding="utf-8")
     with pytest.raises(ValueError, match="override"):
         load_safety_phrases(path)
+
+
+def test_vowel_signs_and_viramas_are_part_of_words():
+    assert normalise("বুকে ব্যথা!") == " বুকে ব্যথা "
+    assert normalise("ਸਾਹ ਨਹੀਂ ਆ ਰਿਹਾ") == " ਸਾਹ ਨਹੀਂ ਆ ਰਿਹਾ "
+
+
+def test_keyboard_variants_of_urdu_letters_match():
+    assert normalise("خودكشي") == normalise("خودکشی")
+    assert normalise("خود\u200cکشی") == normalise("خودکشی")

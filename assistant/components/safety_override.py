@@ -11,8 +11,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from assistant.paths import SAFETY_DIR
-from assistant.safety import SafetyPhrases, load_safety_phrases
+from assistant.safety import SafetyPhrases, all_safety_phrases, load_safety_phrases
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -25,7 +24,7 @@ class SafetyOverride(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """The phrase file to use (default: the English one in ``data/safety``)."""
+        """One phrase file to use instead of every language's (English and translations/safety)."""
         return {"phrases_file": None}
 
     @classmethod
@@ -37,8 +36,8 @@ class SafetyOverride(GraphComponent):
         execution_context: ExecutionContext,
     ) -> SafetyOverride:
         """Read the curated phrases."""
-        path = config.get("phrases_file") or SAFETY_DIR / "en.yml"
-        return cls(load_safety_phrases(path))
+        path = config.get("phrases_file")
+        return cls(load_safety_phrases(path) if path else all_safety_phrases())
 
     def __init__(self, phrases: SafetyPhrases) -> None:
         self._phrases = phrases
