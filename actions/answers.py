@@ -6,9 +6,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.messaging import utter
 from actions.payloads import entry_button
 from assistant.knowledge import Entry, KnowledgeBase, default_knowledge_base
-from assistant.messages import message
 
 KB_ENTRY_SLOT = "kb_entry"
 RETRIEVAL_INTENT = "faq"
@@ -29,15 +29,16 @@ def answer_entry(
     dispatcher: CollectingDispatcher, kb: KnowledgeBase, entry: Entry
 ) -> list[EventType]:
     """Send the entry's answer with its source, and its related questions as buttons."""
-    dispatcher.utter_message(
-        text=message("kb_answer", answer=entry.answer, source=kb.citation(entry.source)),
+    utter(
+        dispatcher,
+        "kb_answer",
         kb_entry=entry.id,
+        answer=entry.answer,
+        source=kb.citation(entry.source),
     )
     related = [kb.entries[r] for r in entry.related if r in kb.entries]
     if related:
-        dispatcher.utter_message(
-            text=message("related_intro"), buttons=[entry_button(r) for r in related]
-        )
+        utter(dispatcher, "related_intro", buttons=[entry_button(r) for r in related])
     return [SlotSet(KB_ENTRY_SLOT, entry.id)]
 
 
@@ -80,6 +81,6 @@ class ActionAnswerMore(Action):
         last = kb.entry(tracker.get_slot(KB_ENTRY_SLOT) or "")
         following = [r for r in (last.related if last else ()) if r not in answered]
         if not following:
-            dispatcher.utter_message(text=message("no_more"))
+            utter(dispatcher, "no_more")
             return []
         return answer_entry(dispatcher, kb, kb.entries[following[0]])

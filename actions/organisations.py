@@ -6,9 +6,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.messaging import utter
 from actions.payloads import organisation_button
 from assistant.knowledge import default_knowledge_base
-from assistant.messages import message
 
 ORGANISATION_SLOT = "organisation"
 
@@ -29,17 +29,17 @@ class ActionAnswerOrganisation(Action):
         organisation_id = named[0] if named else tracker.get_slot(ORGANISATION_SLOT)
         organisation = kb.organisation(organisation_id or "")
         if organisation is None:
-            dispatcher.utter_message(
-                text=message("ask_which_organisation"),
+            utter(
+                dispatcher,
+                "ask_which_organisation",
                 buttons=[organisation_button(org) for org in kb.organisations.values()],
             )
             return []
-        dispatcher.utter_message(
-            text=message(
-                "organisation",
-                name=organisation.name,
-                description=organisation.description,
-                source=kb.citation(organisation.source),
-            ),
+        utter(
+            dispatcher,
+            "organisation",
+            name=organisation.name,
+            description=organisation.description,
+            source=kb.citation(organisation.source),
         )
         return [SlotSet(ORGANISATION_SLOT, organisation.id)]

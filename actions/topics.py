@@ -6,9 +6,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.messaging import utter
 from actions.payloads import entry_button, topic_button
 from assistant.knowledge import default_knowledge_base
-from assistant.messages import message
 
 QUESTIONS_PER_TOPIC = 8
 
@@ -27,13 +27,13 @@ class ActionListTopics(Action):
         kb = default_knowledge_base()
         topic = kb.topic(next(tracker.get_latest_entity_values("topic"), None) or "")
         if topic is None:
-            dispatcher.utter_message(
-                text=message("choose_topic"), buttons=[topic_button(t) for t in kb.topics]
-            )
+            utter(dispatcher, "choose_topic", buttons=[topic_button(t) for t in kb.topics])
             return []
         questions = [kb.entries[e] for e in topic.entry_ids[:QUESTIONS_PER_TOPIC]]
-        dispatcher.utter_message(
-            text=message("topic_questions", topic=topic.title),
+        utter(
+            dispatcher,
+            "topic_questions",
             buttons=[entry_button(e) for e in questions],
+            topic=topic.title,
         )
         return []

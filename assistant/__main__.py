@@ -1,4 +1,4 @@
-"""Command line: ``python -m assistant serve [--port 5005] [--action-port 5055]``."""
+"""Command line: ``python -m assistant serve`` and ``python -m assistant packs ...``."""
 
 import argparse
 import signal
@@ -8,6 +8,7 @@ from pathlib import Path
 
 from assistant import launcher
 from assistant.paths import DEFAULT_MODEL, VAR_DIR
+from assistant.translation.cli import add_packs_parser, run_packs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,7 +22,10 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument(
         "--tracker-db", type=Path, default=VAR_DIR / "rasa.db", help="SQLite conversation store"
     )
+    add_packs_parser(commands)
     args = parser.parse_args(argv)
+    if args.command == "packs":
+        return run_packs(args)
     return _serve(args)
 
 

@@ -5,7 +5,6 @@ every other language in ``translations/safety/<code>.yml``.
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -13,28 +12,11 @@ from pathlib import Path
 import yaml
 
 from assistant.paths import PROJECT_ROOT, SAFETY_DIR
+from assistant.text_matching import normalise
 
-_APOSTROPHES = re.compile(r"['’‘`]")
-# Typing variants folded together: the Arabic keyboard's forms of Urdu letters, and zero-width
-# (non-)joiners, which some keyboards insert inside Urdu and Indic words and others do not.
-_FOLD = str.maketrans(
-    {"ي": "ی", "ى": "ی", "ك": "ک", "ه": "ہ", "ھ": "ہ", "ۃ": "ہ", "\u200c": None, "\u200d": None}
-)
 # Scripts written without spaces between words: a phrase in them matches anywhere in a word.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
 TRANSLATED_SAFETY_DIR = PROJECT_ROOT / "translations" / "safety"
-
-
-def normalise(text: str) -> str:
-    """Lower-case, drop apostrophes, and reduce everything but words to single spaces.
-
-    Letters, digits and combining marks (the vowel signs of Bengali or Gurmukhi, Arabic
-    diacritics) are word characters; Unicode forms and keyboard variants are folded together.
-    The result is padded with a space at each end, so whole-word matching is a substring test.
-    """
-    text = _APOSTROPHES.sub("", unicodedata.normalize("NFC", text).casefold()).translate(_FOLD)
-    kept = "".join(ch if unicodedata.category(ch)[0] in "LNM" else " " for ch in text)
-    return f" {' '.join(kept.split())} "
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 import pytest
 
 from assistant.paths import SAFETY_DIR
-from assistant.safety import load_safety_phrases, normalise
+from assistant.safety import load_safety_phrases
+from assistant.text_matching import normalise
 
 
 @pytest.fixture(scope="module")

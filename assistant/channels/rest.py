@@ -7,13 +7,14 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant.channels.guard import guarded
+from assistant.channels.edge import default_edge
+from assistant.channels.output import ResidentCollectingOutput
 from assistant.messages import message
 from assistant.text_cleaning import clean_message
 
@@ -49,7 +50,7 @@ class ResidentRestInput(RestInput):
         webhook = Blueprint(
             f"custom_webhook_{type(self).__name__}", module.__name__ if module else None
         )
-        handle = guarded(on_new_message)
+        handle = default_edge().handler(on_new_message)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -67,14 +68,17 @@ class ResidentRestInput(RestInput):
                 )
             sender = sender_id(body.get("sender"))
             metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
-            collector = CollectingOutputChannel()
+            collector = ResidentCollectingOutput()
             text = clean_message(body.get("message"))  # before UserMessage, which needs a string
-            await handle(
-                UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
+            user_message = UserMessage(
+                text, collector, sender, input_channel=self.name(), metadata=metadata
             )
+            await handle(user_message)
             if not collector.messages:
                 logger.error("No reply was produced for %s", sender)
-                await collector.send_text_message(sender, message("technical_problem"))
+                await user_message.output_channel.send_text_message(
+                    sender, message("technical_problem")
+                )
             return response.json(collector.messages)
 
         return webhook

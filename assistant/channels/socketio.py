@@ -6,7 +6,7 @@ from typing import Any
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
 
-from assistant.channels.guard import guarded
+from assistant.channels.edge import default_edge
 
 
 class ResidentSocketIOInput(SocketIOInput):
@@ -18,5 +18,5 @@ class ResidentSocketIOInput(SocketIOInput):
         return "socketio"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> SocketBlueprint:
-        """Rasa's blueprint, with every incoming message cleaned and guarded."""
-        return super().blueprint(guarded(on_new_message))
+        """Rasa's blueprint, every message passing through the edge (clean, language, guard)."""
+        return super().blueprint(default_edge().handler(on_new_message))

@@ -84,9 +84,7 @@ class Localiser:
                 self._buttons(buttons, language),
                 "machine",
             )
-        return Localised(
-            self._with_notice(text, "english", curated, key), buttons, "english"
-        )
+        return Localised(self._with_notice(text, "english", curated, key), buttons, "english")
 
     def _values(
         self, message: dict[str, Any], language: str, curated: CuratedTranslations

@@ -1,0 +1,51 @@
+"""Curated phrasings as evidence of a language: "Salaan" is Somali because our Somali data says so.
+
+Short messages cannot be detected from their letters, but an exact phrasing from
+``data/nlu/languages/<code>.yml`` that belongs to that language alone (not to English, not to
+another language) is strong evidence.
+"""
+
+from collections import defaultdict
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from assistant.paths import DATA_DIR
+from assistant.text_matching import normalise
+
+LANGUAGE_NLU_DIR = DATA_DIR / "nlu" / "languages"
+ENGLISH_NLU_DIR = DATA_DIR / "nlu"
+
+
+def _examples(path: Path) -> list[str]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [
+        line.strip()[2:].strip()
+        for block in data.get("nlu", [])
+        for line in str(block.get("examples", "")).splitlines()
+        if line.strip().startswith("- ")
+    ]
+
+
+@cache
+def default_known_phrases() -> dict[str, str]:
+    """Each curated phrasing (normalised) that belongs to exactly one non-English language."""
+    owners: dict[str, set[str]] = defaultdict(set)
+    for path in sorted(LANGUAGE_NLU_DIR.glob("*.yml")):
+        for example in _examples(path):
+            owners[normalise(example)].add(path.stem)
+    for path in sorted(ENGLISH_NLU_DIR.rglob("*.yml")):
+        if path.parent != LANGUAGE_NLU_DIR:
+            for example in _examples(path):
+                owners[normalise(example)].add("en")
+    return {
+        phrase: langs.pop()
+        for phrase, langs in owners.items()
+        if len(langs) == 1 and "en" not in langs
+    }
+
+
+def known_language(text: str, phrases: dict[str, str] | None = None) -> str | None:
+    """The language whose curated phrasing ``text`` is, or None."""
+    return (phrases if phrases is not None else default_known_phrases()).get(normalise(text))
