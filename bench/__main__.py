@@ -20,12 +20,15 @@ import urllib.request
 from datetime import date
 from pathlib import Path
 
+import yaml
+
 from assistant import launcher
 from assistant.paths import DEFAULT_MODEL, PROJECT_ROOT
 from bench.accuracy import evaluate, report
 from bench.heldout import load_heldout
 
 RESULTS = Path(__file__).parent / "results.md"
+DECISIONS = PROJECT_ROOT / "tests" / "data" / "language_decisions.yml"
 
 
 def free_port() -> int:
@@ -61,18 +64,38 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
-def measure_latency(url: str, texts: list[str], rounds: int) -> list[float]:
-    """Milliseconds per REST reply, sequentially, ``rounds`` times over ``texts``."""
+def measure_latency(
+    url: str, texts: list[str], rounds: int, language: str | None = None
+) -> list[float]:
+    """Milliseconds per REST reply, sequentially, ``rounds`` times over ``texts``.
+
+    With ``language``, each message carries it as the resident's explicit choice.
+    """
     timings = []
+    metadata = {"language": language} if language else {}
     for round_number in range(rounds):
         for index, text in enumerate(texts):
-            body = json.dumps({"sender": f"bench-{round_number}-{index}", "message": text}).encode()
+            sender = f"bench-{language or 'en'}-{round_number}-{index}"
+            body = json.dumps({"sender": sender, "message": text, "metadata": metadata}).encode()
             request = urllib.request.Request(f"{url}/webhooks/rest/webhook", data=body)
             started = time.perf_counter()
             with urllib.request.urlopen(request, timeout=30) as reply:
                 reply.read()
             timings.append((time.perf_counter() - started) * 1000)
     return timings
+
+
+def language_decisions() -> tuple[int, int]:
+    """How many cases of the language-decision table are decided as expected."""
+    from assistant.language import decide, default_registry
+
+    cases = yaml.safe_load(DECISIONS.read_text(encoding="utf-8"))["cases"]
+    registry = default_registry()
+    right = sum(
+        decide(c["explicit"], c["conversation"], c["text"], registry).language == c["language"]
+        for c in cases
+    )
+    return right, len(cases)
 
 
 def main() -> int:
@@ -105,17 +128,32 @@ def main() -> int:
             ready = time.monotonic() - started
             measure_latency(stack.url, questions[:10], 1)  # warm up
             timings = measure_latency(stack.url, questions, args.rounds)
+            urdu = measure_latency(stack.url, questions, args.rounds, language="ur")
             memory = resident_memory_mb(stack.processes[1].pid)
             action_memory = resident_memory_mb(stack.processes[0].pid)
         finally:
             stack.stop()
+    extra = statistics.median(urdu) / statistics.median(timings) - 1
     rows += [
         ("Start-up (both servers ready)", f"{ready:.0f} s", "≤ 60 s"),
         ("REST reply latency p50", f"{statistics.median(timings):.0f} ms", "≤ 60 ms"),
         ("REST reply latency p95", f"{percentile(timings, 0.95):.0f} ms", "≤ 150 ms"),
+        (
+            "Same questions with Urdu chosen (curated replies), p50",
+            f"{statistics.median(urdu):.0f} ms ({extra:+.0%})",
+            "≤ +20 %",
+        ),
         ("Rasa server resident memory", f"{memory:.0f} MB", "≤ 1,536 MB"),
         ("Action server resident memory", f"{action_memory:.0f} MB", ""),
     ]
+    right, total = language_decisions()
+    rows.append(
+        (
+            "Language decisions right (tests/data/language_decisions.yml)",
+            f"{right}/{total} = {right / total:.0%}",
+            "≥ 97 %",
+        )
+    )
     predictions = evaluate()
     right = sum(p.correct for p in predictions)
     rows.append(

@@ -116,3 +116,14 @@ def test_a_malformed_translations_file_is_refused_with_its_key(tmp_path, content
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ValueError, match=problem):
         load_curated(path)
+
+
+def test_without_curated_text_the_notice_is_machine_translated_too():
+    result = Localiser(curated, machine).localise(
+        {"text": "Goodbye", "utter_action": "utter_goodbye"}, "fr"
+    )
+    assert (
+        result.text
+        == "[fr] Goodbye\n[fr] This answer was translated by computer and may contain mistakes."
+    )
+    assert result.translation == "machine"

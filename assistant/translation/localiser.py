@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.messages import message
 from assistant.translation.curated import CuratedTranslations
 
 # (text, source language, target language) → translation, or None if it cannot be had in time
@@ -71,7 +72,7 @@ class Localiser:
             if used_english:
                 translation = "english"
             return Localised(
-                self._with_notice(localised_text, translation, curated, key),
+                self._with_notice(localised_text, translation, curated, key, language),
                 self._buttons(buttons, language),
                 translation,
             )
@@ -80,11 +81,13 @@ class Localiser:
         machine_text = self._translate(text, language) if text else None
         if machine_text is not None:
             return Localised(
-                self._with_notice(machine_text, "machine", curated, key),
+                self._with_notice(machine_text, "machine", curated, key, language),
                 self._buttons(buttons, language),
                 "machine",
             )
-        return Localised(self._with_notice(text, "english", curated, key), buttons, "english")
+        return Localised(
+            self._with_notice(text, "english", curated, key, language), buttons, "english"
+        )
 
     def _values(
         self, message: dict[str, Any], language: str, curated: CuratedTranslations
@@ -118,17 +121,27 @@ class Localiser:
     def _translate(self, text: str, language: str) -> str | None:
         return self._machine(text, ENGLISH, language) if self._machine else None
 
-    @staticmethod
     def _with_notice(
-        text: str | None, translation: str, curated: CuratedTranslations | None, key: str | None
+        self,
+        text: str | None,
+        translation: str,
+        curated: CuratedTranslations | None,
+        key: str | None,
+        language: str,
     ) -> str | None:
-        """Add the notice that says the text was machine-translated, or is in English."""
+        """Add the notice that says the text was machine-translated, or is in English.
+
+        The notice is curated where the language has it; otherwise it is itself machine-translated
+        (or, failing that, in English).
+        """
         if text is None or key in SAFETY_RESPONSES or translation in ("none", "curated"):
             return text
         notice_key = (
             "machine_translated_notice" if translation == "machine" else "answer_in_english_notice"
         )
-        notice = curated.responses.get(notice_key) if curated else None
-        if notice is None:
-            return text
-        return f"{text}\n{notice.text}" if translation == "machine" else f"{notice.text}\n{text}"
+        curated_notice = curated.responses.get(notice_key) if curated else None
+        if curated_notice is not None:
+            notice = curated_notice.text
+        else:
+            notice = self._translate(message(notice_key), language) or message(notice_key)
+        return f"{text}\n{notice}" if translation == "machine" else f"{notice}\n{text}"
