@@ -14,7 +14,7 @@ ACTION_PORT ?= 5055
 
 # Everything the trained model depends on: change one and `make train` retrains.
 TRAINING_INPUTS := config.yml domain.yml \
-	$(shell find data -name '*.yml' 2>/dev/null) \
+	$(shell find data/nlu data/rules data/kb -name '*.yml' 2>/dev/null) \
 	$(shell find assistant/components assistant/knowledge assistant/sentence_encoder.py -name '*.py' 2>/dev/null)
 
 # Keep Rasa and TensorFlow quiet. Rasa, Keras and matplotlib write settings under ~ (Rasa even

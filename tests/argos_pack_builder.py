@@ -39,7 +39,7 @@ import sentencepiece as spm
 from ctranslate2.specs import transformer_spec
 from onnx import TensorProto, helper, numpy_helper
 
-MAX_POSITIONS = 512  # the longest sentence, in pieces (plus </s>), the model can copy
+MAX_POSITIONS = 256  # the longest sentence, in pieces (plus </s>), the model can copy
 FFN_SIZE = 4
 QUERY_SCALE = 60.0  # the matching source position wins attention overwhelmingly ...
 EOS_BONUS = 20.0  # ... the source </s> wins when no position matches (past the end)

@@ -46,6 +46,8 @@ def french_stack(
     assert "fr" in packs(argos_dir, "list").stdout
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("BSOL_ARGOS_DIR", str(argos_dir))
+        # Correctness here; the speed of translation is measured by bench/, not asserted.
+        patch.setenv("BSOL_TRANSLATION_BUDGET_SECONDS", "30")
         with launcher.running(
             model=trained_model, port=free_port(), action_port=free_port(),
             tracker_db=tmp / "tracker.db", log_dir=tmp / "logs",

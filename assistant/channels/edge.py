@@ -7,6 +7,7 @@ Tier-1 language are understood as they are); and localise every reply on its way
 """
 
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
 from typing import Any
@@ -22,11 +23,13 @@ from assistant.safety import SafetyPhrases, all_safety_phrases
 from assistant.text_cleaning import clean_message
 from assistant.translation.curated import curated
 from assistant.translation.localiser import Localiser
-from assistant.translation.machine import MachineTranslator
+from assistant.translation.machine import DEFAULT_BUDGET_SECONDS, MachineTranslator
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
+# How long a reply may wait for machine translation before it goes out in English.
+BUDGET_ENV = "BSOL_TRANSLATION_BUDGET_SECONDS"
 ENGLISH = "en"
 SWITCH_PAYLOAD = "/switch_language"
 
@@ -113,6 +116,7 @@ def default_edge() -> Edge:
 
     Installed translation packs are loaded here, so the first resident does not wait for them.
     """
-    machine = MachineTranslator()
+    budget = float(os.environ.get(BUDGET_ENV, DEFAULT_BUDGET_SECONDS))
+    machine = MachineTranslator(budget_seconds=budget)
     machine.warm_up()
     return Edge(default_registry(), all_safety_phrases(), machine)
