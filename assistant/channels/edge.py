@@ -65,7 +65,8 @@ class Edge:
         text = clean_message(user_message.text)
         metadata = dict(user_message.metadata or {})
         explicit = metadata.get("language") if isinstance(metadata.get("language"), str) else None
-        previous = await conversation_language(user_message.sender_id)
+        # An explicit choice (the widget sends one with every message) needs no tracker read.
+        previous = None if explicit else await conversation_language(user_message.sender_id)
         decision = decide(explicit, previous, text, self.registry)
         language = self.registry.get(decision.language) or self.registry.get(ENGLISH)
         if decision.reason == "switch":
