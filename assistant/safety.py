@@ -25,7 +25,8 @@ class SafetyPhrases:
 
     Attributes:
         override: Category name (an intent, e.g. ``emergency``) mapped to its phrases, in the
-            order they are checked.
+            order they are checked. Phrases are kept normalised (``text_matching.normalise``),
+            once, when they are loaded: a message is checked against thousands of them.
     """
 
     override: dict[str, tuple[str, ...]]
@@ -52,7 +53,10 @@ def load_safety_phrases(path: Path) -> SafetyPhrases:
     ):
         raise ValueError(f"{path}: expected 'override' mapping each category to a list of phrases")
     return SafetyPhrases(
-        override={str(name): tuple(map(str, phrases)) for name, phrases in override.items()}
+        override={
+            str(name): tuple(normalise(str(phrase)) for phrase in phrases)
+            for name, phrases in override.items()
+        }
     )
 
 
@@ -75,8 +79,7 @@ def all_safety_phrases() -> SafetyPhrases:
 
 
 def _contains(padded_text: str, phrase: str) -> bool:
-    """Whole-word match; for scripts without spaces (Chinese), a plain substring match."""
-    phrase = normalise(phrase)
+    """Whole-word match of a normalised phrase; in scripts without spaces (Chinese), a substring."""
     if _UNSPACED.search(phrase):
         return phrase.strip() in padded_text
     return phrase in padded_text
