@@ -5,6 +5,7 @@ all use it.
 """
 
 import os
+import socket
 import string
 import subprocess
 import sys
@@ -70,6 +71,13 @@ def render_endpoints(action_port: int, tracker_db: Path, directory: Path) -> Pat
     path = directory / f"endpoints-{action_port}.yml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def free_port() -> int:
+    """A free TCP port on localhost (for tests and benchmarks that start their own stack)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def server_environment() -> dict[str, str]:

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import yaml
 
-from assistant.paths import PROJECT_ROOT, SAFETY_DIR
+from assistant.paths import SAFETY_DIR, TRANSLATIONS_DIR
 from assistant.text_matching import normalise
 
 # Scripts written without spaces between words: a phrase in them matches anywhere in a word.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
-TRANSLATED_SAFETY_DIR = PROJECT_ROOT / "translations" / "safety"
+TRANSLATED_SAFETY_DIR = TRANSLATIONS_DIR / "safety"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,19 +22,13 @@ from pathlib import Path
 import yaml
 
 from assistant import launcher
+from assistant.launcher import free_port
 from assistant.paths import DEFAULT_MODEL, PROJECT_ROOT
 from bench.accuracy import evaluate, report
 from bench.heldout import load_heldout
 
 RESULTS = Path(__file__).parent / "results.md"
 DECISIONS = PROJECT_ROOT / "tests" / "data" / "language_decisions.yml"
-
-
-def free_port() -> int:
-    """A free TCP port on localhost."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def measure_training(out: Path) -> float:

@@ -1,7 +1,6 @@
 """Shared fixtures: the knowledge base, and the real assistant running on localhost."""
 
 import json
-import socket
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -10,6 +9,7 @@ import pytest
 
 from assistant import launcher
 from assistant.knowledge import KnowledgeBase, default_knowledge_base
+from assistant.launcher import free_port
 from assistant.paths import DEFAULT_MODEL
 from tests.helpers import post
 
@@ -19,12 +19,6 @@ Ask = Callable[..., list[dict]]
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
     return default_knowledge_base()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ import yaml
 
 from assistant.messages import load_messages
 from assistant.paths import DATA_DIR, PROJECT_ROOT
+from assistant.training_examples import read_examples
 from bench.heldout import load_heldout
 
 MIN_EXAMPLES = 8
@@ -20,9 +21,8 @@ def nlu_examples() -> dict[str, list[str]]:
     """Every intent in data/nlu with its examples."""
     examples: dict[str, list[str]] = defaultdict(list)
     for path in sorted((DATA_DIR / "nlu").rglob("*.yml")):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
-            lines = [line.strip()[2:].strip() for line in block["examples"].splitlines()]
-            examples[block["intent"]].extend(line for line in lines if line)
+        for intent, example in read_examples(path):
+            examples[intent].append(example)
     return examples
 
 

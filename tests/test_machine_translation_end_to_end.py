@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from assistant import launcher
+from assistant.launcher import free_port
 from assistant.paths import PROJECT_ROOT
 from tests.argos_pack_builder import build_pack
-from tests.conftest import free_port
 from tests.helpers import post
 
 pytestmark = pytest.mark.server

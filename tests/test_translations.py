@@ -6,9 +6,9 @@ import string
 import pytest
 import yaml
 
-from assistant.paths import DATA_DIR, PROJECT_ROOT
+from assistant.paths import DATA_DIR, PROJECT_ROOT, TRANSLATIONS_DIR
 from assistant.safety import load_safety_phrases
-from assistant.translation.curated import TRANSLATIONS_DIR, load_curated
+from assistant.translation.curated import load_curated
 
 LANGUAGES = yaml.safe_load((DATA_DIR / "languages.yml").read_text(encoding="utf-8"))["languages"]
 TIER_1 = [lang["code"] for lang in LANGUAGES if lang["tier"] == 1 and lang["code"] != "en"]

@@ -7,25 +7,13 @@ another language) is strong evidence.
 
 from collections import defaultdict
 from functools import cache
-from pathlib import Path
-
-import yaml
 
 from assistant.paths import DATA_DIR
 from assistant.text_matching import normalise
+from assistant.training_examples import read_examples
 
 LANGUAGE_NLU_DIR = DATA_DIR / "nlu" / "languages"
 ENGLISH_NLU_DIR = DATA_DIR / "nlu"
-
-
-def _examples(path: Path) -> list[str]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return [
-        line.strip()[2:].strip()
-        for block in data.get("nlu", [])
-        for line in str(block.get("examples", "")).splitlines()
-        if line.strip().startswith("- ")
-    ]
 
 
 @cache
@@ -33,11 +21,11 @@ def default_known_phrases() -> dict[str, str]:
     """Each curated phrasing (normalised) that belongs to exactly one non-English language."""
     owners: dict[str, set[str]] = defaultdict(set)
     for path in sorted(LANGUAGE_NLU_DIR.glob("*.yml")):
-        for example in _examples(path):
+        for _, example in read_examples(path):
             owners[normalise(example)].add(path.stem)
     for path in sorted(ENGLISH_NLU_DIR.rglob("*.yml")):
         if path.parent != LANGUAGE_NLU_DIR:
-            for example in _examples(path):
+            for _, example in read_examples(path):
                 owners[normalise(example)].add("en")
     return {
         phrase: langs.pop()

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from assistant.paths import PROJECT_ROOT
+from assistant.paths import TRANSLATIONS_DIR
 
-TRANSLATIONS_DIR = PROJECT_ROOT / "translations"
 SECTIONS = ("responses", "interface", "kb")
 
 
