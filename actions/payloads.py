@@ -1,27 +1,22 @@
-"""Button payloads: how a button asks for an entry, a topic or an organisation."""
-
-import json
+"""Buttons: how a button asks for an entry, a topic or an organisation."""
 
 from assistant.knowledge import Entry, Organisation, Topic
+from assistant.payloads import faq_payload, payload
 
 
 def entry_button(entry: Entry) -> dict[str, str]:
     """A button that asks the entry's question."""
-    return {"title": entry.question, "payload": _payload("faq", entry=entry.id)}
+    return {"title": entry.question, "payload": faq_payload(entry.id)}
 
 
 def topic_button(topic: Topic) -> dict[str, str]:
     """A button that lists the topic's questions."""
-    return {"title": topic.title, "payload": _payload("help", topic=topic.id)}
+    return {"title": topic.title, "payload": payload("help", topic=topic.id)}
 
 
 def organisation_button(organisation: Organisation) -> dict[str, str]:
     """A button that asks what the organisation is."""
     return {
         "title": organisation.name,
-        "payload": _payload("ask_organisation", organisation=organisation.id),
+        "payload": payload("ask_organisation", organisation=organisation.id),
     }
-
-
-def _payload(intent: str, **entities: str) -> str:
-    return f"/{intent}{json.dumps(entities, separators=(',', ':'))}"

@@ -14,14 +14,29 @@ MESSAGES_DIR = DATA_DIR / "messages"
 
 
 @cache
-def load_messages(language: str = "en") -> dict[str, str]:
-    """Return the message catalogue for ``language``, keyed by message name."""
+def _catalogue(language: str) -> dict:
     path = MESSAGES_DIR / f"{language}.yml"
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    messages = data.get("messages")
-    if not isinstance(messages, dict):
-        raise ValueError(f"{path}: expected a 'messages' mapping of name to text")
-    return {str(key): str(text) for key, text in messages.items()}
+    for section in ("messages", "interface"):
+        if not isinstance(data.get(section), dict):
+            raise ValueError(f"{path}: expected a '{section}' mapping of name to text")
+    return data
+
+
+@cache
+def load_messages(language: str = "en") -> dict[str, str]:
+    """Return the message catalogue for ``language``, keyed by message name."""
+    return {str(key): str(text) for key, text in _catalogue(language)["messages"].items()}
+
+
+def load_interface(language: str = "en") -> dict[str, str]:
+    """Return the web widget's labels in ``language``, keyed by label name."""
+    return {str(key): str(text) for key, text in _catalogue(language)["interface"].items()}
+
+
+def welcome_examples(language: str = "en") -> list[str]:
+    """The KB entries whose questions the widget's welcome message offers as buttons."""
+    return [str(entry) for entry in _catalogue(language).get("welcome_examples") or []]
 
 
 def message(key: str, language: str = "en", **values: str) -> str:

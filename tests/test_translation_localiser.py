@@ -127,3 +127,26 @@ def test_without_curated_text_the_notice_is_machine_translated_too():
         == "[fr] Goodbye\n[fr] This answer was translated by computer and may contain mistakes."
     )
     assert result.translation == "machine"
+
+
+def test_a_question_button_takes_its_curated_title():
+    urdu = CuratedTranslations(
+        language="ur",
+        responses=URDU.responses,
+        interface={},
+        kb={},
+        questions={"pcn_what_is": CuratedText("پرائمری کیئر نیٹ ورک (PCN) کیا ہے؟", False)},
+    )
+    message = {
+        "text": "You might also want to know:",
+        "message_key": "related_intro",
+        "buttons": [
+            {"title": "What is a PCN?", "payload": '/faq{"entry":"pcn_what_is"}'},
+            {"title": "Who chairs it?", "payload": '/faq{"entry":"ics_chair_who"}'},
+        ],
+    }
+    result = Localiser(lambda _: urdu, no_machine).localise(message, "ur")
+    assert [button["title"] for button in result.buttons] == [
+        "پرائمری کیئر نیٹ ورک (PCN) کیا ہے؟",
+        "Who chairs it?",
+    ]

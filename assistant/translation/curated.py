@@ -3,7 +3,7 @@
 Curated text always wins over machine translation; safety messages are only ever curated.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -11,7 +11,7 @@ import yaml
 
 from assistant.paths import TRANSLATIONS_DIR
 
-SECTIONS = ("responses", "interface", "kb")
+SECTIONS = ("responses", "interface", "kb", "questions")
 
 
 @dataclass(frozen=True)
@@ -31,12 +31,14 @@ class CuratedTranslations:
         responses: Domain responses (``utter_*``) and code messages (``data/messages``) by name.
         interface: The web widget's labels by key.
         kb: Knowledge-base answers by entry id.
+        questions: Knowledge-base questions (button titles) by entry id.
     """
 
     language: str
     responses: dict[str, CuratedText]
     interface: dict[str, CuratedText]
     kb: dict[str, CuratedText]
+    questions: dict[str, CuratedText] = field(default_factory=dict)
 
 
 def load_curated(path: Path) -> CuratedTranslations:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.messages import message
+from assistant.payloads import FAQ_INTENT, payload_entities
 from assistant.translation.curated import CuratedTranslations
 
 # (text, source language, target language) → translation, or None if it cannot be had in time
@@ -73,7 +74,7 @@ class Localiser:
                 translation = "english"
             return Localised(
                 self._with_notice(localised_text, translation, curated, key, language),
-                self._buttons(buttons, language),
+                self._buttons(buttons, language, curated),
                 translation,
             )
         if key in SAFETY_RESPONSES:
@@ -82,11 +83,13 @@ class Localiser:
         if machine_text is not None:
             return Localised(
                 self._with_notice(machine_text, "machine", curated, key, language),
-                self._buttons(buttons, language),
+                self._buttons(buttons, language, curated),
                 "machine",
             )
         return Localised(
-            self._with_notice(text, "english", curated, key, language), buttons, "english"
+            self._with_notice(text, "english", curated, key, language),
+            self._buttons(buttons, language, curated),
+            "english",
         )
 
     def _values(
@@ -109,14 +112,23 @@ class Localiser:
         return values, used_machine, used_english
 
     def _buttons(
-        self, buttons: list[dict[str, Any]] | None, language: str
+        self,
+        buttons: list[dict[str, Any]] | None,
+        language: str,
+        curated: CuratedTranslations | None,
     ) -> list[dict[str, Any]] | None:
+        """Button titles: a question's curated title, else machine-translated, else English."""
         if not buttons:
             return buttons
-        return [
-            {**button, "title": self._translate(button["title"], language) or button["title"]}
-            for button in buttons
-        ]
+        return [{**button, "title": self._title(button, language, curated)} for button in buttons]
+
+    def _title(
+        self, button: dict[str, Any], language: str, curated: CuratedTranslations | None
+    ) -> str:
+        entry = (payload_entities(str(button.get("payload", "")), FAQ_INTENT) or {}).get("entry")
+        if curated is not None and entry in curated.questions:
+            return curated.questions[entry].text
+        return self._translate(button["title"], language) or button["title"]
 
     def _translate(self, text: str, language: str) -> str | None:
         return self._machine(text, ENGLISH, language) if self._machine else None
