@@ -11,6 +11,12 @@ STAMPS := $(VENV)/.stamps
 MODEL := models/assistant.tar.gz
 PORT ?= 5005
 ACTION_PORT ?= 5055
+DEMO_PORT ?= 8080
+WIDGET := assistant/widget
+# The browser tests drive Debian's Chromium; `make test` installs it when it is missing, with
+# Noto fonts so screenshots show every script the widget is used in.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 # Everything the trained model depends on: change one and `make train` retrains.
 TRAINING_INPUTS := config.yml domain.yml \
@@ -43,7 +49,18 @@ $(STAMPS)/deps: $(STAMPS)/venv requirements/lock.txt requirements/no-deps.txt py
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-setup: $(STAMPS)/deps ## Create .venv with Python 3.10 and install the pinned dependencies
+# The widget's front-end packages (the socket.io client it serves, axe-core for its tests), as
+# pinned in its package-lock.json.
+$(STAMPS)/npm: $(STAMPS)/venv $(WIDGET)/package.json $(WIDGET)/package-lock.json
+	@command -v npm >/dev/null || { echo "Node.js and npm are needed for the web widget." >&2; exit 1; }
+	npm ci --prefix $(WIDGET) --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-noto-core >/dev/null
+
+setup: $(STAMPS)/deps $(STAMPS)/npm ## Create .venv with Python 3.10 and install the pinned dependencies
 
 $(MODEL): $(STAMPS)/deps $(TRAINING_INPUTS)
 	$(IN_PROJECT) $(BIN)/rasa train --config config.yml --domain domain.yml \
@@ -52,10 +69,11 @@ $(MODEL): $(STAMPS)/deps $(TRAINING_INPUTS)
 
 train: $(MODEL) ## Train the model (only when training data, config or components changed)
 
-run: $(MODEL) ## Set up, train if needed and start the assistant (PORT=5005 ACTION_PORT=5055)
-	$(IN_PROJECT) $(PY) -m assistant serve --port $(PORT) --action-port $(ACTION_PORT)
+run: $(MODEL) $(STAMPS)/npm ## Set up, train if needed and start the assistant (PORT, ACTION_PORT, DEMO_PORT)
+	$(IN_PROJECT) $(PY) -m assistant serve --port $(PORT) --action-port $(ACTION_PORT) \
+		--demo-port $(DEMO_PORT)
 
-test: $(MODEL) ## Set up, train if needed, lint, and run the whole test suite
+test: $(MODEL) $(STAMPS)/npm $(CHROMIUM) ## Set up, train if needed, lint, and run the whole test suite
 	$(BIN)/ruff check assistant actions tests bench
 	$(IN_PROJECT) $(PY) -m pytest
 
@@ -67,7 +85,7 @@ validate: $(STAMPS)/deps ## Check the knowledge base, its consistency and the Ra
 lint: $(STAMPS)/deps ## Run ruff over the code
 	$(BIN)/ruff check assistant actions tests bench
 
-bench: $(MODEL) ## Measure training, start-up, latency, memory and accuracy (writes bench/results.md)
+bench: $(MODEL) $(STAMPS)/npm $(CHROMIUM) ## Measure training, start-up, latency, memory and accuracy (writes bench/results.md)
 	$(IN_PROJECT) $(PY) -m bench
 
 lock: $(STAMPS)/venv ## Re-resolve the dependencies in pyproject.toml into requirements/lock.txt

@@ -9,6 +9,8 @@ from pathlib import Path
 from assistant import launcher
 from assistant.paths import DEFAULT_MODEL, VAR_DIR
 from assistant.translation.cli import add_packs_parser, run_packs
+from assistant.widget.config import WidgetConfigError, load_widget_config
+from assistant.widget.demo_site import start_demo_site
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,6 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=5005, help="the Rasa server's port")
     serve.add_argument("--action-port", type=int, default=5055, help="the action server's port")
     serve.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="the trained model")
+    serve.add_argument(
+        "--demo-port", type=int, default=8080, help="the widget demo page's port (another origin)"
+    )
     serve.add_argument(
         "--tracker-db", type=Path, default=VAR_DIR / "rasa.db", help="SQLite conversation store"
     )
@@ -31,32 +36,45 @@ def main(argv: list[str] | None = None) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     try:
+        load_widget_config()  # a wrong allow-list stops here, named, not inside the server
         stack = launcher.start(
             model=args.model,
             port=args.port,
             action_port=args.action_port,
             tracker_db=args.tracker_db,
+            allowed_origins=demo_origins(args.demo_port),
         )
-    except launcher.StartError as error:
+    except (launcher.StartError, WidgetConfigError) as error:
         print(error, file=sys.stderr)
         return 1
+    try:
+        demo = start_demo_site(stack.url, args.demo_port).url
+    except OSError as error:
+        demo = f"not served: port {args.demo_port} is taken ({error.strerror}); use DEMO_PORT=..."
     print(
         f"\nThe assistant is running.\n"
-        f"  REST:      POST {stack.url}/webhooks/rest/webhook  "
+        f"  Widget demo page: {demo}\n"
+        f"  Widget script:    {stack.url}/widget/widget.js\n"
+        f"  REST:             POST {stack.url}/webhooks/rest/webhook  "
         f'{{"sender": "me", "message": "What is the ICS?"}}\n'
-        f"  socket.io: {stack.url}/socket.io\n"
+        f"  socket.io:        {stack.url}/socket.io\n"
         f"Press Ctrl+C to stop.\n",
         flush=True,
     )
     signal.signal(signal.SIGTERM, lambda *_: stack.stop())
     try:
-        while all(process.poll() is None for process in stack.processes):
+        while all(process.poll() is None for process in stack.processes.values()):
             time.sleep(1)
     except KeyboardInterrupt:
         pass
     finally:
         stack.stop()
     return 0
+
+
+def demo_origins(port: int) -> list[str]:
+    """The demo page's origins, as a browser may send them."""
+    return [f"http://localhost:{port}", f"http://127.0.0.1:{port}"]
 
 
 if __name__ == "__main__":

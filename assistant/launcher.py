@@ -12,13 +12,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from assistant.paths import DEFAULT_MODEL, PROJECT_ROOT, VAR_DIR
+from assistant.widget.config import ORIGINS_ENV
 
 READY_TIMEOUT_SECONDS = 300.0
 
@@ -34,31 +35,67 @@ class Stack:
     Attributes:
         port: The Rasa server's port.
         action_port: The action server's port.
-        processes: The two server processes (action server first).
-        logs: Where each process writes its output, if not to this terminal.
+        commands: Each server's command line, by name ("actions" starts first, then "rasa").
+        health: The address that answers 200 when each server is ready.
+        env: The environment both servers run in.
+        log_dir: Where each server writes its output (``<name>.log``); None: this terminal.
+        processes: The running server processes, by name.
     """
 
     port: int
     action_port: int
-    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
-    logs: list[Path] = field(default_factory=list)
+    commands: dict[str, list[str]]
+    health: dict[str, str]
+    env: dict[str, str]
+    log_dir: Path | None = None
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
         """The Rasa server's base URL."""
         return f"http://localhost:{self.port}"
 
+    def log(self, name: str) -> Path | None:
+        """The file server ``name`` writes its output to, if not this terminal."""
+        return self.log_dir / f"{name}.log" if self.log_dir is not None else None
+
+    def start_server(self, name: str) -> None:
+        """Start one server (``"actions"`` or ``"rasa"``) and wait until it answers.
+
+        Raises:
+            StartError: If it exits or does not answer in time.
+        """
+        output: IO[bytes] | None = None
+        log = self.log(name)
+        if log is not None:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            output = log.open("ab")
+        process = subprocess.Popen(
+            self.commands[name], cwd=PROJECT_ROOT, env=self.env, stdout=output,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        if output is not None:
+            output.close()  # the server has its own copy
+        self.processes[name] = process
+        _wait_until_ready(name, process, self.health[name], log)
+
+    def stop_server(self, name: str) -> None:
+        """Stop one server, politely first (the other keeps running)."""
+        process = self.processes.pop(name, None)
+        if process is None:
+            return
+        if process.poll() is None:
+            process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
     def stop(self) -> None:
-        """Stop both servers, politely first."""
-        for process in reversed(self.processes):
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        """Stop both servers, the Rasa server first."""
+        for name in reversed(list(self.processes)):
+            self.stop_server(name)
 
 
 def render_endpoints(action_port: int, tracker_db: Path, directory: Path) -> Path:
@@ -100,15 +137,17 @@ def start(
     action_port: int = 5055,
     tracker_db: Path = VAR_DIR / "rasa.db",
     log_dir: Path | None = None,
+    allowed_origins: Sequence[str] = (),
 ) -> Stack:
     """Start the action server, then the Rasa server, and wait until both answer.
 
     Args:
         model: The trained model (``make train`` writes ``models/assistant.tar.gz``).
-        port: The Rasa server's port (REST and socket.io channels).
+        port: The Rasa server's port (REST and socket.io channels, and the widget's files).
         action_port: The action server's port.
         tracker_db: The SQLite file conversations are kept in.
         log_dir: Write each server's output to a file here; None: to this terminal.
+        allowed_origins: Sites allowed to embed the widget, besides those in ``widget.yml``.
 
     Raises:
         StartError: If the model is missing or a server exits or does not answer in time.
@@ -118,8 +157,9 @@ def start(
     tracker_db.parent.mkdir(parents=True, exist_ok=True)
     (VAR_DIR / "home").mkdir(parents=True, exist_ok=True)
     env = server_environment()
+    if allowed_origins:
+        env[ORIGINS_ENV] = " ".join([env.get(ORIGINS_ENV, ""), *allowed_origins]).strip()
     endpoints = render_endpoints(action_port, tracker_db.resolve(), VAR_DIR / "run")
-    stack = Stack(port=port, action_port=action_port)
     commands = {
         "actions": [
             sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)
@@ -136,18 +176,10 @@ def start(
         "actions": f"http://localhost:{action_port}/health",
         "rasa": f"http://localhost:{port}/webhooks/rest/",
     }
+    stack = Stack(port, action_port, commands, health, env, log_dir)
     try:
-        for name, command in commands.items():
-            output: IO[bytes] | int | None = None
-            if log_dir is not None:
-                log_dir.mkdir(parents=True, exist_ok=True)
-                stack.logs.append(log_dir / f"{name}.log")
-                output = stack.logs[-1].open("wb")
-            process = subprocess.Popen(
-                command, cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
-            )
-            stack.processes.append(process)
-            _wait_until_ready(name, process, health[name], stack.logs[-1] if log_dir else None)
+        for name in commands:
+            stack.start_server(name)
     except BaseException:
         stack.stop()
         raise

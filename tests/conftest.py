@@ -29,8 +29,14 @@ def trained_model() -> Path:
 
 
 @pytest.fixture(scope="session")
+def partner_port() -> int:
+    """The port of a partner's page (another origin) that the assistant allows to embed it."""
+    return free_port()
+
+
+@pytest.fixture(scope="session")
 def stack(
-    trained_model: Path, tmp_path_factory: pytest.TempPathFactory
+    trained_model: Path, partner_port: int, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[launcher.Stack]:
     """The trained assistant: a real Rasa server and action server on free localhost ports."""
     tmp = tmp_path_factory.mktemp("stack")
@@ -40,6 +46,7 @@ def stack(
         action_port=free_port(),
         tracker_db=tmp / "tracker.db",
         log_dir=tmp / "logs",
+        allowed_origins=[f"http://127.0.0.1:{partner_port}"],
     ) as running:
         yield running
 

@@ -1,0 +1,309 @@
+"""The widget in a real browser (Debian's Chromium), on a partner's page, against the assistant.
+
+Each test opens the demo page, served from another origin than the assistant, exactly as a
+partner would embed the widget, and drives it as a resident would.
+"""
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+
+from assistant import launcher
+from assistant.launcher import free_port
+from assistant.paths import VAR_DIR
+from assistant.widget.demo_site import DemoSite, start_demo_site
+from tests.browser import axe_violations, launch_chromium
+
+pytestmark = pytest.mark.server
+
+SCREENSHOTS = VAR_DIR / "screenshots"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 360, "height": 740}
+ANSWER_SECONDS = 30
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def partner_site(stack, partner_port) -> Iterator[DemoSite]:
+    site = start_demo_site(stack.url, port=partner_port, host="127.0.0.1")
+    yield site
+    site.stop()
+
+
+def new_page(browser: Browser, url: str, **context_options) -> Page:
+    context = browser.new_context(viewport=DESKTOP, **context_options)
+    page = context.new_page()
+    errors: list[str] = []
+    page.errors = errors  # type: ignore[attr-defined]
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url)
+    return page
+
+
+@pytest.fixture
+def page(browser, partner_site) -> Iterator[Page]:
+    page = new_page(browser, partner_site.url)
+    yield page
+    errors = page.errors  # type: ignore[attr-defined]
+    page.context.close()
+    assert not errors, f"the page raised: {errors}"
+
+
+def launcher_button(page: Page) -> Locator:
+    return page.locator("#bsol-assistant .launcher")
+
+
+def panel(page: Page) -> Locator:
+    return page.get_by_role("dialog")
+
+
+def bot_messages(page: Page) -> Locator:
+    return page.locator("#bsol-assistant .message.bot:not(.welcome)")
+
+
+def open_chat(page: Page) -> None:
+    launcher_button(page).click()
+    expect(panel(page)).to_be_visible()
+
+
+def ask(page: Page, question: str) -> Locator:
+    """Type a question and send it; the first bot message that answers it."""
+    before = bot_messages(page).count()
+    box = page.locator("#bsol-assistant textarea, #bsol-assistant input[type=text]").first
+    box.fill(question)
+    box.press("Enter")
+    answer = bot_messages(page).nth(before)
+    expect(answer).to_be_visible(timeout=ANSWER_SECONDS * 1000)
+    return answer
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def test_a_resident_opens_the_chat_and_gets_an_answer(page):
+    expect(launcher_button(page)).to_be_visible()
+    expect(launcher_button(page)).to_have_attribute("aria-expanded", "false")
+    open_chat(page)
+    expect(launcher_button(page)).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("#bsol-assistant .welcome")).to_contain_text("In an emergency, call 999")
+    expect(page.get_by_text("Please do not share personal or medical details.")).to_be_visible()
+    answer = ask(page, "Who chairs the ICS?")
+    expect(answer).to_contain_text("Dame Yve Buckland")
+    expect(answer).to_contain_text("Source:")
+    screenshot(page, "desktop")
+
+
+def test_an_example_question_is_a_button_that_asks_it(page):
+    open_chat(page)
+    example = page.locator("#bsol-assistant .quick-replies button").first
+    expect(example).to_have_text("What is the Birmingham and Solihull ICS?")
+    example.click()
+    expect(page.locator("#bsol-assistant .message.user .bubble").last).to_have_text(
+        "What is the Birmingham and Solihull ICS?"
+    )
+    expect(bot_messages(page).first).to_contain_text("Source:", timeout=ANSWER_SECONDS * 1000)
+
+
+def test_a_reload_keeps_the_conversation_and_its_session(page):
+    open_chat(page)
+    ask(page, "What is the ICB?")
+    page.reload()
+    expect(panel(page)).to_be_visible()
+    expect(page.locator("#bsol-assistant .message.user .bubble")).to_have_text(["What is the ICB?"])
+    expect(bot_messages(page).first).to_contain_text("Integrated Care Board")
+    # The server still knows the conversation: "tell me more" follows on from the ICB answer.
+    more = ask(page, "tell me more")
+    expect(more).not_to_contain_text("not sure")
+
+
+def test_switching_to_urdu_changes_the_interface_and_replies_at_once(page):
+    open_chat(page)
+    page.get_by_label("Language").select_option("ur")
+    root = page.locator("#bsol-assistant [role=dialog]")
+    expect(root).to_have_attribute("dir", "rtl")
+    expect(root).to_have_attribute("lang", "ur")
+    expect(page.get_by_role("button", name="نئے سرے سے شروع کریں")).to_be_visible()
+    expect(page.locator("#bsol-assistant .welcome")).to_contain_text("999")
+    expect(page.locator("#bsol-assistant .welcome")).to_have_attribute("dir", "rtl")
+    answer = ask(page, "What is the ICS?")
+    expect(answer).to_have_attribute("lang", "ur")
+    expect(answer).to_have_attribute("dir", "rtl")
+    expect(answer).to_contain_text("ماخذ")
+    screenshot(page, "urdu-rtl")
+    assert axe_violations(page) == []
+
+
+def test_the_widget_is_usable_with_the_keyboard_alone(page):
+    page.keyboard.press("Tab")
+    expect(launcher_button(page)).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(panel(page)).to_be_visible()
+    box = page.locator("#bsol-assistant textarea, #bsol-assistant input[type=text]").first
+    expect(box).to_be_focused()
+    page.keyboard.type("Who is the Chief Executive of the ICB?")
+    page.keyboard.press("Enter")
+    expect(bot_messages(page).first).to_be_visible(timeout=ANSWER_SECONDS * 1000)
+    for _ in range(25):  # focus stays inside the open panel
+        page.keyboard.press("Tab")
+        inside = page.evaluate(
+            "() => { const root = document.querySelector('#bsol-assistant').shadowRoot;"
+            " const active = root.activeElement;"
+            " return !!active && !!active.closest('[role=dialog]'); }"
+        )
+        assert inside
+    page.keyboard.press("Escape")
+    expect(panel(page)).to_be_hidden()
+    expect(launcher_button(page)).to_be_focused()
+
+
+def test_markup_in_a_message_is_shown_as_text_and_never_runs(page):
+    open_chat(page)
+    attack = '<img src=x onerror="window.attacked=1">'
+    ask(page, attack)
+    expect(page.locator("#bsol-assistant .message.user .bubble").last).to_contain_text(attack)
+    assert page.locator("#bsol-assistant img").count() == 0
+    assert page.evaluate("() => window.attacked") is None
+
+
+def test_only_web_links_become_links_and_they_open_safely(page):
+    open_chat(page)
+    ask(page, "see https://www.nhs.uk/ and javascript:alert(1)")
+    links = page.locator("#bsol-assistant .message.user .bubble a")
+    expect(links).to_have_count(1)
+    expect(links).to_have_attribute("href", "https://www.nhs.uk/")
+    expect(links).to_have_attribute("target", "_blank")
+    expect(links).to_have_attribute("rel", "noopener noreferrer")
+
+
+def test_a_reply_while_closed_shows_an_unread_badge(page):
+    open_chat(page)
+    page.evaluate("() => { BSOLAssistant.send('What is a PCN?'); BSOLAssistant.close(); }")
+    badge = page.locator("#bsol-assistant .badge")
+    expect(badge).to_be_visible(timeout=ANSWER_SECONDS * 1000)
+    expect(badge).to_contain_text("New message")
+    open_chat(page)
+    expect(badge).to_be_hidden()
+
+
+def test_start_again_begins_a_new_conversation(page):
+    open_chat(page)
+    ask(page, "What is the ICB?")
+    page.get_by_role("button", name="Start again").click()
+    expect(page.locator("#bsol-assistant .message.user .bubble")).to_have_count(0)
+    expect(page.locator("#bsol-assistant .welcome")).to_be_visible()
+    # A new session: "tell me more" has nothing to follow on from.
+    more = ask(page, "tell me more")
+    expect(more).not_to_contain_text("Integrated Care Board (ICB)")
+
+
+def test_no_accessibility_violations_closed_and_open(page):
+    assert axe_violations(page) == []
+    open_chat(page)
+    ask(page, "Who chairs the ICS?")
+    assert axe_violations(page) == []
+
+
+def test_every_control_is_at_least_24_pixels_square(page):
+    open_chat(page)
+    ask(page, "What is a PCN?")
+    controls = page.locator("#bsol-assistant button, #bsol-assistant select")
+    for index in range(controls.count()):
+        control = controls.nth(index)
+        if control.is_visible():
+            box = control.bounding_box()
+            assert box["width"] >= 24 and box["height"] >= 24, control.evaluate("e => e.outerHTML")
+
+
+@pytest.mark.parametrize(
+    ("viewport", "name"),
+    [
+        (PHONE, "phone"),
+        ({"width": 320, "height": 568}, None),
+        ({"width": 640, "height": 400}, None),  # a 1280×800 screen at 200 % zoom
+    ],
+)
+def test_small_screens_and_200_percent_zoom_get_a_full_screen_panel(
+    browser, partner_site, viewport, name
+):
+    page = new_page(browser, partner_site.url)
+    page.set_viewport_size(viewport)
+    try:
+        open_chat(page)
+        ask(page, "How many GP practices are there?")
+        box = panel(page).bounding_box()
+        if viewport["width"] <= 480:
+            assert (box["x"], box["width"]) == (0, viewport["width"])
+        assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
+        overflow = panel(page).evaluate("e => e.scrollWidth - e.clientWidth")
+        assert overflow <= 0
+        expect(page.get_by_role("button", name="Send")).to_be_in_viewport()
+        if name:
+            screenshot(page, name)
+        assert page.errors == []  # type: ignore[attr-defined]
+    finally:
+        page.context.close()
+
+
+def test_the_host_page_does_not_move(page):
+    """The widget adds no layout shift to the partner's page, loading or opening."""
+    expect(launcher_button(page)).to_be_visible()
+    open_chat(page)
+    shifts = page.evaluate(
+        """() => new Promise(done => {
+            const values = [];
+            new PerformanceObserver(list => list.getEntries().forEach(
+                entry => entry.hadRecentInput || values.push(entry.value)
+            )).observe({type: "layout-shift", buffered: true});
+            setTimeout(() => done(values), 500);
+        })"""
+    )
+    assert sum(shifts) == 0
+
+
+def test_a_page_from_an_origin_not_allowed_is_refused(browser, stack):
+    refused = start_demo_site(stack.url, port=0, host="127.0.0.1")
+    page = new_page(browser, refused.url)
+    try:
+        open_chat(page)
+        alert = page.locator("#bsol-assistant [role=alert]")
+        expect(alert).to_contain_text("The assistant is not available right now", timeout=30_000)
+    finally:
+        page.context.close()
+        refused.stop()
+
+
+def test_when_the_server_stops_the_resident_is_told_and_it_recovers(
+    browser, trained_model, tmp_path
+):
+    site_port = free_port()
+    with launcher.running(
+        model=trained_model, port=free_port(), action_port=free_port(),
+        tracker_db=tmp_path / "tracker.db", log_dir=tmp_path / "logs",
+        allowed_origins=[f"http://127.0.0.1:{site_port}"],
+    ) as stack:  # fmt: skip
+        site = start_demo_site(stack.url, port=site_port, host="127.0.0.1")
+        page = new_page(browser, site.url)
+        try:
+            open_chat(page)
+            ask(page, "What is the ICB?")
+            stack.stop_server("rasa")
+            alert = page.locator("#bsol-assistant [role=alert]")
+            expect(alert).to_be_visible(timeout=30_000)
+            expect(alert).to_contain_text("Connection lost")
+            stack.start_server("rasa")
+            expect(alert).to_be_hidden(timeout=60_000)
+            answer = ask(page, "Who chairs the ICS?")
+            expect(answer).to_contain_text("Dame Yve Buckland")
+        finally:
+            page.context.close()
+            site.stop()
