@@ -31,7 +31,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 IN_PROJECT := mkdir -p var/home && HOME=$(CURDIR)/var/home
 
-.PHONY: help setup train run test validate lint bench lock clean
+.PHONY: help setup train run test validate lint bench screenshots lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -87,6 +87,11 @@ lint: $(STAMPS)/deps ## Run ruff over the code
 
 bench: $(MODEL) $(STAMPS)/npm $(CHROMIUM) ## Measure training, start-up, latency, memory and accuracy (writes bench/results.md)
 	$(IN_PROJECT) $(PY) -m bench
+
+screenshots: $(MODEL) $(STAMPS)/npm $(CHROMIUM) ## Refresh docs/screenshots from the widget's browser tests
+	$(IN_PROJECT) $(PY) -m pytest -q tests/test_widget_browser.py -k "opens_the_chat or urdu or small_screens"
+	mkdir -p docs/screenshots
+	cp var/screenshots/desktop.png var/screenshots/phone.png var/screenshots/urdu-rtl.png docs/screenshots/
 
 lock: $(STAMPS)/venv ## Re-resolve the dependencies in pyproject.toml into requirements/lock.txt
 	$(PY) -m pip install --quiet -e '.[dev]'

@@ -73,3 +73,9 @@ def test_emergencies_are_recognised_in_every_tier_1_language(language):
     phrases = load_safety_phrases(TRANSLATIONS_DIR / "safety" / f"{language}.yml")
     for category in ("emergency", "crisis", "urgent_care"):
         assert len(phrases.override.get(category, ())) >= 5, f"{language}: few {category} phrases"
+
+
+@pytest.mark.parametrize("language", TIER_1)
+def test_every_curated_answer_has_its_question(language):
+    curated = load_curated(TRANSLATIONS_DIR / f"{language}.yml")
+    assert set(curated.questions) == set(curated.kb), f"{language}: questions and kb differ"

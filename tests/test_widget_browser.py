@@ -254,6 +254,14 @@ def test_small_screens_and_200_percent_zoom_get_a_full_screen_panel(
         page.context.close()
 
 
+def test_reduced_motion_is_respected(page):
+    dot = page.locator("#bsol-assistant .typing .dot").first
+    animation = "e => getComputedStyle(e).animationName"
+    assert dot.evaluate(animation) != "none"
+    page.emulate_media(reduced_motion="reduce")
+    assert dot.evaluate(animation) == "none"
+
+
 def test_the_host_page_does_not_move(page):
     """The widget adds no layout shift to the partner's page, loading or opening."""
     expect(launcher_button(page)).to_be_visible()
