@@ -1,4 +1,8 @@
-"""Command line: ``python -m assistant serve`` and ``python -m assistant packs ...``."""
+"""Command line: ``python -m assistant <command>``; ``python -m assistant --help`` lists them.
+
+Each command lives in its own module and adds itself with one function in ``COMMANDS``: it adds
+its parser and sets ``handler``, the function that runs it and returns the exit code.
+"""
 
 import argparse
 import signal
@@ -8,15 +12,14 @@ from pathlib import Path
 
 from assistant import launcher
 from assistant.paths import DEFAULT_MODEL, VAR_DIR
+from assistant.shell import add_shell_command
 from assistant.translation.cli import add_packs_parser, run_packs
 from assistant.widget.config import WidgetConfigError, load_widget_config
 from assistant.widget.demo_site import start_demo_site
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command named on the command line and return its exit code."""
-    parser = argparse.ArgumentParser(prog="python -m assistant", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+def add_serve_parser(commands: argparse._SubParsersAction) -> None:
+    """Add ``serve``: start the assistant and the widget's demo page."""
     serve = commands.add_parser("serve", help="start the action server and the Rasa server")
     serve.add_argument("--port", type=int, default=5005, help="the Rasa server's port")
     serve.add_argument("--action-port", type=int, default=5055, help="the action server's port")
@@ -27,11 +30,27 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument(
         "--tracker-db", type=Path, default=VAR_DIR / "rasa.db", help="SQLite conversation store"
     )
-    add_packs_parser(commands)
+    serve.set_defaults(handler=_serve)
+
+
+def add_packs_command(commands: argparse._SubParsersAction) -> None:
+    """Add ``packs``: list, install or remove translation packs."""
+    add_packs_parser(commands).set_defaults(handler=run_packs)
+
+
+COMMANDS = (add_serve_parser, add_packs_command, add_shell_command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command named on the command line and return its exit code."""
+    parser = argparse.ArgumentParser(
+        prog="python -m assistant", description=__doc__.splitlines()[0]
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    for add_command in COMMANDS:
+        add_command(commands)
     args = parser.parse_args(argv)
-    if args.command == "packs":
-        return run_packs(args)
-    return _serve(args)
+    return int(args.handler(args))
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -38,6 +38,7 @@ class Stack:
         commands: Each server's command line, by name ("actions" starts first, then "rasa").
         health: The address that answers 200 when each server is ready.
         env: The environment both servers run in.
+        tracker_db: The SQLite file the Rasa server keeps conversations in.
         log_dir: Where each server writes its output (``<name>.log``); None: this terminal.
         processes: The running server processes, by name.
     """
@@ -47,6 +48,7 @@ class Stack:
     commands: dict[str, list[str]]
     health: dict[str, str]
     env: dict[str, str]
+    tracker_db: Path
     log_dir: Path | None = None
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
@@ -176,7 +178,7 @@ def start(
         "actions": f"http://localhost:{action_port}/health",
         "rasa": f"http://localhost:{port}/webhooks/rest/",
     }
-    stack = Stack(port, action_port, commands, health, env, log_dir)
+    stack = Stack(port, action_port, commands, health, env, tracker_db.resolve(), log_dir)
     try:
         for name in commands:
             stack.start_server(name)
