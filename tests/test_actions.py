@@ -10,6 +10,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ActionAnswerFaq, ActionAnswerMore, requested_entry_id
+from actions.languages import ActionListLanguages
 from actions.organisations import ActionAnswerOrganisation
 from actions.topics import ActionListTopics
 
@@ -116,3 +117,12 @@ def test_help_lists_topics_and_a_topic_lists_its_questions(kb):
         messages[0]["buttons"][0]["payload"]
         == f'/faq{{"entry":"{kb.topic("gp_practices").entry_ids[0]}"}}'
     )
+
+
+def test_the_languages_are_listed_by_their_own_names():
+    events, messages = run(ActionListLanguages(), tracker("faq_typed"))
+    assert events == []
+    assert messages[0]["message_key"] == "languages_spoken"
+    languages = messages[0]["message_values"]["languages"]
+    assert languages.startswith("English, اردو, ਪੰਜਾਬੀ")
+    assert languages in messages[0]["text"]

@@ -20,8 +20,8 @@ Curated = Callable[[str], "CuratedTranslations | None"]
 SAFETY_RESPONSES = frozenset(
     {"utter_emergency", "utter_crisis", "utter_urgent_care", "utter_no_medical_advice"}
 )
-# Values that are names or citations: they stay as they are in every language.
-KEPT_VALUES = frozenset({"name", "source"})
+# Values that are names, citations or language names: they stay as they are in every language.
+KEPT_VALUES = frozenset({"name", "source", "languages"})
 ENGLISH = "en"
 
 
