@@ -31,10 +31,11 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 IN_PROJECT := mkdir -p var/home && HOME=$(CURDIR)/var/home
 
-.PHONY: help setup train run test validate lint bench screenshots lock clean
+.PHONY: help setup train run test validate new-question shell evaluate unanswered lint bench \
+	screenshots lock clean
 
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMPS)/venv: .python-version
 	@command -v python3.10 >/dev/null || { echo "Python 3.10 is needed (Rasa 3.6 runs on 3.8-3.10): install it, e.g. with pyenv." >&2; exit 1; }
@@ -77,10 +78,22 @@ test: $(MODEL) $(STAMPS)/npm $(CHROMIUM) ## Set up, train if needed, lint, and r
 	$(BIN)/ruff check assistant actions tests bench
 	$(IN_PROJECT) $(PY) -m pytest
 
-validate: $(STAMPS)/deps ## Check the knowledge base, its consistency and the Rasa training data
-	$(IN_PROJECT) $(PY) -m pytest -q tests/test_consistency.py tests/test_knowledge.py
-	$(IN_PROJECT) $(BIN)/rasa data validate --fail-on-warnings --config config.yml --domain domain.yml \
-		--data data/nlu data/rules
+validate: $(STAMPS)/deps ## Check the knowledge base, all data and translations; names each problem's file:line
+	$(IN_PROJECT) $(PY) -m assistant validate
+
+new-question: $(STAMPS)/deps ## Add a question: asks for it, its answer, source and phrasings; writes and checks the YAML
+	$(IN_PROJECT) $(PY) -m assistant kb new
+
+shell: $(MODEL) $(STAMPS)/npm ## Talk to the assistant in the terminal (LANGUAGE_CODE=ur, ...; SERVER=url)
+	$(IN_PROJECT) $(PY) -m assistant shell $(if $(LANGUAGE_CODE),--language $(LANGUAGE_CODE)) \
+		$(if $(SERVER),--server $(SERVER))
+
+evaluate: $(MODEL) ## Cross-validation, conversation tests and held-out questions: a dated report in reports/
+	$(IN_PROJECT) $(PY) -m bench.evaluate
+
+SINCE ?= 7d
+unanswered: $(STAMPS)/deps ## What residents asked that went unanswered (SINCE=7d), personal data hidden
+	$(IN_PROJECT) $(PY) -m assistant report unanswered --since $(SINCE)
 
 lint: $(STAMPS)/deps ## Run ruff over the code
 	$(BIN)/ruff check assistant actions tests bench
