@@ -11,7 +11,10 @@ import time
 from pathlib import Path
 
 from assistant import launcher
+from assistant.authoring.cli import add_kb_command
+from assistant.checks.cli import add_validate_command
 from assistant.paths import DEFAULT_MODEL, VAR_DIR
+from assistant.reports.cli import add_report_command
 from assistant.shell import add_shell_command
 from assistant.translation.cli import add_packs_parser, run_packs
 from assistant.widget.config import WidgetConfigError, load_widget_config
@@ -38,7 +41,14 @@ def add_packs_command(commands: argparse._SubParsersAction) -> None:
     add_packs_parser(commands).set_defaults(handler=run_packs)
 
 
-COMMANDS = (add_serve_parser, add_packs_command, add_shell_command)
+COMMANDS = (
+    add_serve_parser,
+    add_packs_command,
+    add_shell_command,
+    add_report_command,
+    add_validate_command,
+    add_kb_command,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
