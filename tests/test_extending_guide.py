@@ -61,7 +61,7 @@ def test_make_shell_holds_a_conversation(stack):
 
 @pytest.mark.server
 def test_make_unanswered_reports_from_the_conversation_store(stack, ask):
-    ask("is my garden fence your job? my email is someone@example.com")
+    ask("could you sort out my garden fence please, my email is someone@example.com")
     result = make(
         "unanswered", "SINCE=30d", env={"BSOL_TRACKER_DB_URL": f"sqlite:///{stack.tracker_db}"}
     )
