@@ -17,7 +17,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, hstack
@@ -154,11 +154,12 @@ class FaqSelector(GraphComponent):
                 intent.get("name") == intent_name
                 and best["confidence"] < self._config["fallback_threshold"]
             ):
-                message.set(
-                    INTENT,
-                    {"name": "nlu_fallback", "confidence": 1 - best["confidence"]},
-                    add_to_output=True,
-                )
+                # As Rasa's FallbackClassifier does: the fallback also heads the ranking, so
+                # evaluation (rasa test nlu) counts it as the prediction.
+                fallback = {"name": "nlu_fallback", "confidence": 1 - best["confidence"]}
+                message.set(INTENT, fallback, add_to_output=True)
+                ranking = [fallback, *(message.get(INTENT_RANKING_KEY) or [])]
+                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
 
 
