@@ -39,12 +39,12 @@ class DemoSite:
 
     server: ThreadingHTTPServer
     thread: threading.Thread
+    host: str
 
     @property
     def url(self) -> str:
-        """The page's address."""
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/"
+        """The page's address, with the host name it was asked to serve on."""
+        return f"http://{self.host}:{self.server.server_address[1]}/"
 
     def stop(self) -> None:
         """Stop serving."""
@@ -87,4 +87,4 @@ def start_demo_site(
     server = ThreadingHTTPServer((host, port), Handler)
     thread = threading.Thread(target=server.serve_forever, name="demo-site", daemon=True)
     thread.start()
-    return DemoSite(server, thread)
+    return DemoSite(server, thread, host)
