@@ -15,12 +15,13 @@ from pathlib import Path
 
 import yaml
 
+from assistant.checks.examples import normalised
+from assistant.checks.faq_coverage import MIN_EXAMPLES
 from assistant.knowledge.loader import ID_PATTERN, ORGANISATIONS_FILE, SOURCES_FILE
 from assistant.paths import PROJECT_ROOT
 from assistant.training_examples import read_examples
 
 FIELDS = ("topic", "question", "answer", "source", "examples", "related", "id")
-MIN_EXAMPLES = 8
 MAX_ANSWER = 1000
 MAX_ID = 50
 ANSWER_WIDTH = 90
@@ -248,11 +249,6 @@ def write(new: NewQuestion, root: Path = PROJECT_ROOT) -> list[Path]:
         _replace(kb_path, kb_old)
         raise
     return [kb_path, nlu_path]
-
-
-def normalised(text: str) -> str:
-    """A phrasing as compared with others: case-folded, without "?", single-spaced."""
-    return " ".join(text.casefold().replace("?", "").split())
 
 
 def _entry_text(new: NewQuestion) -> str:

@@ -6,15 +6,10 @@ Responses are the domain's (``domain.yml``) and the messages code sends
 
 from assistant.checks.documents import Project
 from assistant.checks.problem import Problem, place
+from assistant.translation.localiser import SAFETY_RESPONSES
 
 DOMAIN_FILE = "domain.yml"
 MESSAGES_FILE = "data/messages/en.yml"
-SAFETY_RESPONSES = (
-    "utter_emergency",
-    "utter_crisis",
-    "utter_urgent_care",
-    "utter_no_medical_advice",
-)
 SAMARITANS = "116 123"
 
 

@@ -17,8 +17,12 @@ from assistant.translation.curated import CuratedTranslations
 MachineTranslate = Callable[[str, str, str], "str | None"]
 Curated = Callable[[str], "CuratedTranslations | None"]
 
-SAFETY_RESPONSES = frozenset(
-    {"utter_emergency", "utter_crisis", "utter_urgent_care", "utter_no_medical_advice"}
+# Never machine-translated; every Tier-1 language must curate them (make validate checks).
+SAFETY_RESPONSES = (
+    "utter_emergency",
+    "utter_crisis",
+    "utter_urgent_care",
+    "utter_no_medical_advice",
 )
 # Values that are names, citations or language names: they stay as they are in every language.
 KEPT_VALUES = frozenset({"name", "source", "languages"})
