@@ -1,7 +1,7 @@
 """Buttons: how a button asks for an entry, a topic or an organisation."""
 
 from assistant.knowledge import Entry, Organisation, Topic
-from assistant.payloads import faq_payload, payload
+from assistant.payloads import faq_payload, help_payload, organisation_payload
 
 
 def entry_button(entry: Entry) -> dict[str, str]:
@@ -11,12 +11,12 @@ def entry_button(entry: Entry) -> dict[str, str]:
 
 def topic_button(topic: Topic) -> dict[str, str]:
     """A button that lists the topic's questions."""
-    return {"title": topic.title, "payload": payload("help", topic=topic.id)}
+    return {"title": topic.title, "payload": help_payload(topic.id)}
 
 
 def organisation_button(organisation: Organisation) -> dict[str, str]:
     """A button that asks what the organisation is."""
     return {
         "title": organisation.name,
-        "payload": payload("ask_organisation", organisation=organisation.id),
+        "payload": organisation_payload(organisation.id),
     }

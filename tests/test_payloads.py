@@ -2,7 +2,14 @@
 
 import pytest
 
-from assistant.payloads import faq_payload, payload, payload_entities
+from assistant.payloads import (
+    faq_payload,
+    help_payload,
+    is_button_payload,
+    organisation_payload,
+    payload,
+    payload_entities,
+)
 
 
 def test_a_faq_payload_names_its_entry():
@@ -20,3 +27,34 @@ def test_entities_survive_json_escapes():
 )
 def test_other_text_is_not_a_faq_payload(text):
     assert payload_entities(text, "faq") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        faq_payload("pcn_what_is"),
+        help_payload("gp_practices"),
+        organisation_payload("roh"),
+    ],
+)
+def test_the_assistants_own_button_payloads_are_button_payloads(text):
+    assert is_button_payload(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/restart",
+        "/session_start",
+        "/greet",
+        "/switch_language",
+        '/faq{"entry":"a","organisation":"b"}',
+        '/faq{"topic":"a"}',
+        '/faq{"entry":"Not An Id"}',
+        '/faq{"entry":"' + "a" * 65 + '"}',
+        '/help{"topic":"gp"} and more',
+        "faq",
+    ],
+)
+def test_other_commands_are_not_button_payloads(text):
+    assert not is_button_payload(text)
