@@ -83,7 +83,7 @@ def read_user_turns(url: str, since: float) -> list[UserTurn]:
         raise TrackerDbError(
             "Not a database URL: give one like sqlite:///var/rasa.db or postgresql://user@host/db"
         ) from None
-    engine = _engine(parsed)
+    engine = open_engine(parsed)
     query = (
         sa.select(EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.action_name, EVENTS.c.data)
         .where(EVENTS.c.type_name.in_(("user", "action")), EVENTS.c.timestamp >= since)
@@ -101,7 +101,7 @@ def read_user_turns(url: str, since: float) -> list[UserTurn]:
         engine.dispose()
 
 
-def _engine(url: URL) -> Engine:
+def open_engine(url: URL) -> Engine:
     """An engine for ``url``; an SQLite file is opened read-only and must exist."""
     backend = url.get_backend_name()
     if backend == "sqlite":
