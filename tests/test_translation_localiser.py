@@ -1,9 +1,12 @@
 """Outgoing messages: curated → machine → English with a notice; safety text never machine."""
 
+import asyncio
+
 import pytest
 
+from assistant.messages import message as english_message
 from assistant.translation.curated import CuratedText, CuratedTranslations, load_curated
-from assistant.translation.localiser import Localiser
+from assistant.translation.localiser import Localised, Localiser
 
 URDU = CuratedTranslations(
     language="ur",
@@ -23,24 +26,37 @@ def curated(language):
     return URDU if language == "ur" else None
 
 
-def machine(text, source, target):
-    return f"[{target}] {text}"
+class Machine:
+    """Translates everything at once, marking it with the target language."""
+
+    async def translate_async(self, text, source, target, budget_seconds=None):
+        return f"[{target}] {text}"
 
 
-def no_machine(text, source, target):
-    return None
+class NoMachine:
+    """No pack, or nothing back within the budget."""
+
+    async def translate_async(self, text, source, target, budget_seconds=None):
+        return None
+
+
+machine, no_machine = Machine(), NoMachine()
+
+
+def localise(localiser: Localiser, message: dict, language: str) -> Localised:
+    return asyncio.run(localiser.localise(message, language))
 
 
 def test_english_is_sent_as_it_is():
-    result = Localiser(curated, machine).localise(
-        {"text": "Hello", "utter_action": "utter_greet"}, "en"
+    result = localise(
+        Localiser(curated, machine), {"text": "Hello", "utter_action": "utter_greet"}, "en"
     )
     assert (result.text, result.translation) == ("Hello", "none")
 
 
 def test_a_curated_response_wins():
-    result = Localiser(curated, machine).localise(
-        {"text": "Hello", "utter_action": "utter_greet"}, "ur"
+    result = localise(
+        Localiser(curated, machine), {"text": "Hello", "utter_action": "utter_greet"}, "ur"
     )
     assert (result.text, result.translation) == ("السلام علیکم!", "curated")
 
@@ -52,7 +68,7 @@ def test_a_curated_kb_answer_fills_the_curated_template_and_keeps_the_source():
         "message_values": {"answer": "A PCN is...", "source": "About us (003.txt)"},
         "kb_entry": "pcn_what_is",
     }
-    result = Localiser(curated, machine).localise(message, "ur")
+    result = localise(Localiser(curated, machine), message, "ur")
     assert result.text == "پرائمری کیئر نیٹ ورک ...\nماخذ: About us (003.txt)"
     assert result.translation == "curated"
 
@@ -64,7 +80,7 @@ def test_an_answer_without_curated_text_is_machine_translated_with_a_notice():
         "message_values": {"answer": "The ICB...", "source": "Our Plan"},
         "kb_entry": "icb_what_is",
     }
-    result = Localiser(curated, machine).localise(message, "ur")
+    result = localise(Localiser(curated, machine), message, "ur")
     assert result.text.startswith("[ur] The ICB...\nماخذ: Our Plan")
     assert result.text.endswith("یہ جواب کمپیوٹر نے ترجمہ کیا ہے۔")
     assert result.translation == "machine"
@@ -72,14 +88,14 @@ def test_an_answer_without_curated_text_is_machine_translated_with_a_notice():
 
 def test_without_a_pack_the_answer_stays_english_with_a_notice_first():
     message = {"text": "Goodbye", "utter_action": "utter_goodbye"}
-    result = Localiser(curated, no_machine).localise(message, "ur")
+    result = localise(Localiser(curated, no_machine), message, "ur")
     assert result.text == "معذرت، یہ جواب انگریزی میں ہے:\nGoodbye"
     assert result.translation == "english"
 
 
 def test_safety_text_is_never_machine_translated_and_keeps_999_first():
     message = {"text": "If this is an emergency, call 999 now.", "utter_action": "utter_emergency"}
-    result = Localiser(curated, machine).localise(message, "ur")
+    result = localise(Localiser(curated, machine), message, "ur")
     assert result.text == "If this is an emergency, call 999 now."
     assert result.translation == "english"
 
@@ -90,7 +106,7 @@ def test_button_titles_are_translated_and_payloads_kept():
         "message_key": "related_intro",
         "buttons": [{"title": "What is a PCN?", "payload": '/faq{"entry":"pcn_what_is"}'}],
     }
-    result = Localiser(curated, machine).localise(message, "ur")
+    result = localise(Localiser(curated, machine), message, "ur")
     assert result.buttons == [
         {"title": "[ur] What is a PCN?", "payload": '/faq{"entry":"pcn_what_is"}'}
     ]
@@ -119,8 +135,8 @@ def test_a_malformed_translations_file_is_refused_with_its_key(tmp_path, content
 
 
 def test_without_curated_text_the_notice_is_machine_translated_too():
-    result = Localiser(curated, machine).localise(
-        {"text": "Goodbye", "utter_action": "utter_goodbye"}, "fr"
+    result = localise(
+        Localiser(curated, machine), {"text": "Goodbye", "utter_action": "utter_goodbye"}, "fr"
     )
     assert (
         result.text
@@ -145,8 +161,87 @@ def test_a_question_button_takes_its_curated_title():
             {"title": "Who chairs it?", "payload": '/faq{"entry":"ics_chair_who"}'},
         ],
     }
-    result = Localiser(lambda _: urdu, no_machine).localise(message, "ur")
+    result = localise(Localiser(lambda _: urdu, no_machine), message, "ur")
     assert [button["title"] for button in result.buttons] == [
         "پرائمری کیئر نیٹ ورک (PCN) کیا ہے؟",
         "Who chairs it?",
     ]
+
+
+class Recording:
+    """Answers only the texts it knows, and notes how many calls were waiting at once."""
+
+    def __init__(self, known):
+        self.known = known
+        self.asked = []
+        self.waiting = self.most_waiting = 0
+
+    async def translate_async(self, text, source, target, budget_seconds=None):
+        self.asked.append(text)
+        self.waiting += 1
+        self.most_waiting = max(self.most_waiting, self.waiting)
+        await asyncio.sleep(0)  # a real translator waits for its worker thread here
+        self.waiting -= 1
+        return self.known.get(text)
+
+
+REPLY_WITH_BUTTONS = {
+    "text": "You might also want to know:",
+    "message_key": "related_intro",
+    "buttons": [
+        {"title": f"Question {number}?", "payload": f'/faq{{"entry":"q{number}"}}'}
+        for number in range(5)
+    ],
+}
+
+
+def test_a_reply_asks_for_all_its_texts_at_once_so_it_waits_one_budget():
+    recording = Recording({})
+    localise(Localiser(lambda _: None, recording), REPLY_WITH_BUTTONS, "fr")
+    wanted = [
+        "You might also want to know:",
+        *(f"Question {number}?" for number in range(5)),
+        english_message("machine_translated_notice"),
+        english_message("answer_in_english_notice"),
+    ]
+    assert sorted(recording.asked) == sorted(wanted)
+    assert recording.most_waiting == len(wanted)
+
+
+def test_what_is_not_back_in_time_goes_out_in_english():
+    recording = Recording(
+        {
+            "You might also want to know:": "Vous aimeriez aussi savoir :",
+            "Question 0?": "Question zéro ?",
+            english_message("machine_translated_notice"): "Traduit par ordinateur.",
+        }
+    )
+    result = localise(Localiser(lambda _: None, recording), REPLY_WITH_BUTTONS, "fr")
+    assert result.text == "Vous aimeriez aussi savoir :\nTraduit par ordinateur."
+    assert result.translation == "machine"
+    titles = [button["title"] for button in result.buttons]
+    assert titles == ["Question zéro ?", *(f"Question {number}?" for number in range(1, 5))]
+
+
+def test_a_value_not_back_in_time_leaves_the_answer_in_english_with_the_notice_first():
+    message = {
+        "text": "The ICB...\nSource: Our Plan",
+        "message_key": "kb_answer",
+        "message_values": {"answer": "The ICB...", "source": "Our Plan"},
+        "kb_entry": "icb_what_is",
+    }
+    recording = Recording({})
+    result = localise(Localiser(curated, recording), message, "ur")
+    assert result.text == "معذرت، یہ جواب انگریزی میں ہے:\nThe ICB...\nماخذ: Our Plan"
+    assert result.translation == "english"
+    assert recording.asked == ["The ICB..."]  # the source is kept; the notices are curated
+
+
+def test_safety_text_without_curated_text_is_never_sent_to_the_machine():
+    recording = Recording({})
+    buttons = [{"title": "Find urgent care", "payload": "/urgent"}]
+    text = "If this is an emergency, call 999 now."
+    message = {"text": text, "utter_action": "utter_emergency", "buttons": buttons}
+    result = localise(Localiser(lambda _: None, recording), message, "fr")
+    assert (result.text, result.buttons, result.translation) == (text, buttons, "english")
+    assert recording.asked == []

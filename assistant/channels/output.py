@@ -24,13 +24,13 @@ class LocalisingOutput(OutputChannel):
         self._language = language
         self._localiser = localiser
 
-    def name(self) -> str:  # type: ignore[override]
+    def name(self) -> str:
         """The wrapped channel's name (Rasa picks channel-specific responses by it)."""
         return self._inner.name()
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         """Localise one bot message and send it through the wrapped channel."""
-        localised = self._localiser.localise(message, self._language.code)
+        localised = await self._localiser.localise(message, self._language.code)
         payload = {k: v for k, v in message.items() if k not in INTERNAL_KEYS and v is not None}
         payload["text"] = localised.text
         if localised.buttons:

@@ -5,17 +5,28 @@ notice in the resident's language. Safety messages are never machine-translated:
 curated translation they go out in English, unchanged, so 999 still comes first.
 """
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from assistant.messages import message
+from assistant.messages import message as english_message
 from assistant.payloads import FAQ_INTENT, payload_entities
 from assistant.translation.curated import CuratedTranslations
 
-# (text, source language, target language) → translation, or None if it cannot be had in time
-MachineTranslate = Callable[[str, str, str], "str | None"]
 Curated = Callable[[str], "CuratedTranslations | None"]
+# What came back from machine translation in time: English text → translation, or None.
+Found = Mapping[str, "str | None"]
+
+
+class AsyncTranslator(Protocol):
+    """Machine translation as the localiser uses it (:class:`MachineTranslator` is one)."""
+
+    async def translate_async(
+        self, text: str, source: str, target: str, budget_seconds: float | None = None
+    ) -> str | None:
+        """The translation, or None if it cannot be had within the translator's budget."""
+
 
 # Never machine-translated; every Tier-1 language must curate them (make validate checks).
 SAFETY_RESPONSES = (
@@ -27,6 +38,9 @@ SAFETY_RESPONSES = (
 # Values that are names, citations or language names: they stay as they are in every language.
 KEPT_VALUES = frozenset({"name", "source", "languages"})
 ENGLISH = "en"
+MACHINE_NOTICE = "machine_translated_notice"
+ENGLISH_NOTICE = "answer_in_english_notice"
+NOTICES = (MACHINE_NOTICE, ENGLISH_NOTICE)
 
 
 @dataclass(frozen=True)
@@ -47,22 +61,25 @@ class Localised:
 class Localiser:
     """Localises messages using curated translations first, then a machine translator."""
 
-    def __init__(self, curated: Curated, machine: MachineTranslate | None = None) -> None:
+    def __init__(self, curated: Curated, machine: AsyncTranslator | None = None) -> None:
         """Create a localiser.
 
         Args:
             curated: Returns a language's curated translations (or None).
-            machine: Translates text between two languages, or returns None.
+            machine: Translates text between two languages within its time budget, or returns
+                None; without one, what is not curated goes out in English.
         """
         self._curated = curated
         self._machine = machine
 
-    def localise(self, message: dict[str, Any], language: str) -> Localised:
+    async def localise(self, message: dict[str, Any], language: str) -> Localised:
         """Localise a message as Rasa hands it to an output channel.
 
         ``message`` carries the English ``text`` and ``buttons`` and, to find curated text,
         ``utter_action`` (a domain response) or ``message_key`` with ``message_values`` (a text
-        composed by an action), and ``kb_entry`` for a knowledge-base answer.
+        composed by an action), and ``kb_entry`` for a knowledge-base answer. Every text the
+        message needs from machine translation is asked for at once, so the message waits one
+        time budget in all; what is not back by then goes out in English.
         """
         text, buttons = message.get("text"), message.get("buttons")
         if language == ENGLISH or not (text or buttons):
@@ -70,94 +87,126 @@ class Localiser:
         curated = self._curated(language)
         key = message.get("message_key") or message.get("utter_action")
         template = curated.responses.get(key) if curated and key else None
-        if template is not None:
-            values, used_machine, used_english = self._values(message, language, curated)
-            localised_text = template.text.format(**values) if values else template.text
-            translation = "machine" if used_machine else "curated"
-            if used_english:
-                translation = "english"
-            return Localised(
-                self._with_notice(localised_text, translation, curated, key, language),
-                self._buttons(buttons, language, curated),
-                translation,
-            )
-        if key in SAFETY_RESPONSES:
+        if template is None and key in SAFETY_RESPONSES:
             return Localised(text, buttons, "english")
-        machine_text = self._translate(text, language) if text else None
-        if machine_text is not None:
-            return Localised(
-                self._with_notice(machine_text, "machine", curated, key, language),
-                self._buttons(buttons, language, curated),
-                "machine",
-            )
-        return Localised(
-            self._with_notice(text, "english", curated, key, language),
-            self._buttons(buttons, language, curated),
-            "english",
-        )
-
-    def _values(
-        self, message: dict[str, Any], language: str, curated: CuratedTranslations
-    ) -> tuple[dict[str, str], bool, bool]:
-        """The message's values in the target language; whether machine or English was used."""
-        values = dict(message.get("message_values") or {})
-        used_machine = used_english = False
-        for name, value in values.items():
-            if name in KEPT_VALUES:
-                continue
-            if name == "answer" and message.get("kb_entry") in curated.kb:
-                values[name] = curated.kb[message["kb_entry"]].text
-                continue
-            translated = self._translate(str(value), language)
-            if translated is None:
-                used_english = True
-            else:
-                values[name], used_machine = translated, True
-        return values, used_machine, used_english
-
-    def _buttons(
-        self,
-        buttons: list[dict[str, Any]] | None,
-        language: str,
-        curated: CuratedTranslations | None,
-    ) -> list[dict[str, Any]] | None:
-        """Button titles: a question's curated title, else machine-translated, else English."""
-        if not buttons:
-            return buttons
-        return [{**button, "title": self._title(button, language, curated)} for button in buttons]
-
-    def _title(
-        self, button: dict[str, Any], language: str, curated: CuratedTranslations | None
-    ) -> str:
-        entry = (payload_entities(str(button.get("payload", "")), FAQ_INTENT) or {}).get("entry")
-        if curated is not None and entry in curated.questions:
-            return curated.questions[entry].text
-        return self._translate(button["title"], language) or button["title"]
-
-    def _translate(self, text: str, language: str) -> str | None:
-        return self._machine(text, ENGLISH, language) if self._machine else None
-
-    def _with_notice(
-        self,
-        text: str | None,
-        translation: str,
-        curated: CuratedTranslations | None,
-        key: str | None,
-        language: str,
-    ) -> str | None:
-        """Add the notice that says the text was machine-translated, or is in English.
-
-        The notice is curated where the language has it; otherwise it is itself machine-translated
-        (or, failing that, in English).
-        """
-        if text is None or key in SAFETY_RESPONSES or translation in ("none", "curated"):
-            return text
-        notice_key = (
-            "machine_translated_notice" if translation == "machine" else "answer_in_english_notice"
-        )
-        curated_notice = curated.responses.get(notice_key) if curated else None
-        if curated_notice is not None:
-            notice = curated_notice.text
+        if template is not None and curated is not None:
+            values, machine_values = _values(message, curated)
+            wanted = [str(values[name]) for name in machine_values]
+            needs_notice = bool(machine_values)
         else:
-            notice = self._translate(message(notice_key), language) or message(notice_key)
-        return f"{text}\n{notice}" if translation == "machine" else f"{notice}\n{text}"
+            values, machine_values = {}, []
+            wanted = [text] if text else []
+            needs_notice = text is not None
+        wanted += [b["title"] for b in buttons or [] if _curated_title(b, curated) is None]
+        if needs_notice and key not in SAFETY_RESPONSES:
+            wanted += [english_message(k) for k in NOTICES if not _has(curated, k)]
+        found = await self._translate_all(wanted, language)
+        localised_text: str | None
+        if template is not None:
+            localised_text, translation = _fill(template.text, values, machine_values, found)
+        elif text and found.get(text) is not None:
+            localised_text, translation = found.get(text), "machine"
+        else:
+            localised_text, translation = text, "english"
+        return Localised(
+            _with_notice(localised_text, translation, curated, key, found),
+            _buttons(buttons, curated, found),
+            translation,
+        )
+
+    async def _translate_all(self, texts: list[str], language: str) -> Found:
+        """Machine-translate every text at once: they share one time budget."""
+        unique = list(dict.fromkeys(texts))
+        if self._machine is None or not unique:
+            return {}
+        translations = await asyncio.gather(
+            *(self._machine.translate_async(text, ENGLISH, language) for text in unique)
+        )
+        return dict(zip(unique, translations, strict=True))
+
+
+def _values(
+    message: dict[str, Any], curated: CuratedTranslations
+) -> tuple[dict[str, Any], list[str]]:
+    """A message's values, its curated KB answer put in; and the names to machine-translate."""
+    values = dict(message.get("message_values") or {})
+    entry = message.get("kb_entry")
+    machine_values = []
+    for name in values:
+        if name in KEPT_VALUES:
+            continue
+        if name == "answer" and entry in curated.kb:
+            values[name] = curated.kb[entry].text
+        else:
+            machine_values.append(name)
+    return values, machine_values
+
+
+def _fill(
+    template: str, values: dict[str, Any], machine_values: list[str], found: Found
+) -> tuple[str, str]:
+    """A curated template with its values filled in, and "curated", "machine" or "english"."""
+    filled = dict(values)
+    used_machine = used_english = False
+    for name in machine_values:
+        translated = found.get(str(values[name]))
+        if translated is None:
+            used_english = True
+        else:
+            filled[name], used_machine = translated, True
+    text = template.format(**filled) if filled else template
+    if used_english:
+        return text, "english"
+    return text, "machine" if used_machine else "curated"
+
+
+def _has(curated: CuratedTranslations | None, key: str) -> bool:
+    return curated is not None and key in curated.responses
+
+
+def _curated_title(button: dict[str, Any], curated: CuratedTranslations | None) -> str | None:
+    """A question button's curated title, if the language has one."""
+    entry = (payload_entities(str(button.get("payload", "")), FAQ_INTENT) or {}).get("entry")
+    if curated is not None and entry in curated.questions:
+        return curated.questions[entry].text
+    return None
+
+
+def _buttons(
+    buttons: list[dict[str, Any]] | None, curated: CuratedTranslations | None, found: Found
+) -> list[dict[str, Any]] | None:
+    """Button titles: a question's curated title, else machine-translated, else English."""
+    if not buttons:
+        return buttons
+    return [
+        {
+            **button,
+            "title": _curated_title(button, curated)
+            or found.get(button["title"])
+            or button["title"],
+        }
+        for button in buttons
+    ]
+
+
+def _with_notice(
+    text: str | None,
+    translation: str,
+    curated: CuratedTranslations | None,
+    key: str | None,
+    found: Found,
+) -> str | None:
+    """Add the notice that says the text was machine-translated, or is in English.
+
+    The notice is curated where the language has it; otherwise it is itself machine-translated
+    (or, failing that, in English).
+    """
+    if text is None or key in SAFETY_RESPONSES or translation in ("none", "curated"):
+        return text
+    notice_key = MACHINE_NOTICE if translation == "machine" else ENGLISH_NOTICE
+    curated_notice = curated.responses.get(notice_key) if curated else None
+    if curated_notice is not None:
+        notice = curated_notice.text
+    else:
+        notice = found.get(english_message(notice_key)) or english_message(notice_key)
+    return f"{text}\n{notice}" if translation == "machine" else f"{notice}\n{text}"

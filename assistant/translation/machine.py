@@ -2,26 +2,28 @@
 
 :class:`MachineTranslator` translates directly when a pack for the pair is installed, or in two
 steps through English. All model work runs on one worker thread (Argos's lazily loaded models
-are not shared between threads); the caller waits at most the time budget and gets None after
-it. A translation that finishes late still fills the cache, so asking again gets it at once.
-Residents' text is never logged, only language codes and lengths.
+are not shared between threads); the caller awaits it without blocking the event loop, at most
+for the time budget, and gets None after it. A translation that finishes late still fills the
+cache, so asking again gets it at once. Residents' text is never logged, only language codes and
+lengths.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeoutError
 from pathlib import Path
 
+from assistant.settings import Settings
 from assistant.translation import argos_runtime, packs
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_BUDGET_SECONDS = 1.5
+DEFAULT_BUDGET_SECONDS = Settings.translation_budget_seconds
 DEFAULT_CACHE_SIZE = 1024
 
 Pair = tuple[str, str]
@@ -33,7 +35,7 @@ class MachineTranslator:
 
     Args:
         packages_dir: The installed packs; the runtime's packages folder by default.
-        budget_seconds: How long :meth:`translate` waits for a translation before giving up.
+        budget_seconds: How long :meth:`translate_async` waits for a translation before giving up.
         cache_size: How many translations the in-memory LRU cache keeps.
         pivot: The language to translate through when no pack covers a pair directly.
     """
@@ -68,10 +70,14 @@ class MachineTranslator:
         """Return whether the pair can be translated, directly or through the pivot language."""
         return source == target or self._route(source, target) is not None
 
-    def translate(
+    async def translate_async(
         self, text: str, source: str, target: str, budget_seconds: float | None = None
     ) -> str | None:
-        """Translate ``text`` from ``source`` to ``target`` (language codes).
+        """Translate ``text`` from ``source`` to ``target`` (language codes), off the event loop.
+
+        The model runs on the worker thread; the event loop goes on serving other conversations
+        meanwhile. Calls started together share the budget rather than adding it up, so a reply
+        that needs several texts can ask for all of them at once.
 
         Args:
             text: The text to translate.
@@ -81,7 +87,8 @@ class MachineTranslator:
 
         Returns:
             The translation; ``text`` itself if the languages are the same or it is blank; None
-            if no pack covers the pair, the translation failed (logged) or took too long.
+            if no pack covers the pair, the translation failed (logged) or took too long (it
+            then goes on and fills the cache).
         """
         if source == target or not text.strip():
             return text
@@ -96,8 +103,10 @@ class MachineTranslator:
             if route is None:
                 logger.debug("No pack translates %s -> %s", source, target)
                 return None
-            return self._submit(key, route).result(timeout=budget)
-        except FutureTimeoutError:
+            running = asyncio.wrap_future(self._submit(key, route))
+            # shield: a time-out stops the wait, not the translation, which still fills the cache
+            return await asyncio.wait_for(asyncio.shield(running), budget)
+        except asyncio.TimeoutError:
             logger.warning("Translation %s -> %s took over %.2f s", source, target, budget)
         except Exception:
             logger.exception(
@@ -109,7 +118,7 @@ class MachineTranslator:
         """Load every installed pack now (e.g. at start-up), so first translations are fast.
 
         Raises:
-            Exception: A pack cannot be loaded (unlike :meth:`translate`, this one raises).
+            Exception: A pack cannot be loaded (unlike :meth:`translate_async`, this one raises).
         """
         pairs = list(self._installed())
         self._worker().submit(lambda: [self._translation(pair)("") for pair in pairs]).result()
