@@ -10,7 +10,6 @@ import json
 import sys
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Iterable
 from typing import IO, Any
 
@@ -63,7 +62,7 @@ def run_shell(args: argparse.Namespace) -> int:
 
 def converse(server: str, language: str | None, lines: Iterable[str], out: IO[str]) -> int:
     """Send each line to the assistant at ``server`` and print its replies."""
-    sender = f"shell-{uuid.uuid4().hex}"
+    sender: str | None = None  # the server issues the conversation's id with its first reply
     buttons: list[dict[str, Any]] = []
     print("Ask a question (/quit to end).", file=out, flush=True)
     for line in lines:
@@ -79,12 +78,15 @@ def converse(server: str, language: str | None, lines: Iterable[str], out: IO[st
         except (urllib.error.URLError, OSError) as error:
             print(f"Could not reach the assistant at {server}: {error}", file=out, flush=True)
             return 1
+        sender = next((r["recipient_id"] for r in replies if r.get("recipient_id")), sender)
         buttons = show(replies, out)
     return 0
 
 
-def ask(server: str, sender: str, text: str, language: str | None) -> list[dict[str, Any]]:
-    """One message through the REST channel; the bot's replies."""
+def ask(
+    server: str, sender: str | None, text: str, language: str | None
+) -> list[dict[str, Any]]:
+    """One message through the REST channel (``sender``: the conversation's id, if it has one)."""
     metadata = {"language": language} if language else {}
     body = {"sender": sender, "message": text, "metadata": metadata}
     request = urllib.request.Request(

@@ -14,6 +14,9 @@ from assistant.paths import DEFAULT_MODEL
 from tests.helpers import post
 
 Ask = Callable[..., list[dict]]
+# The whole suite talks to one server from 127.0.0.1, faster than any resident: its rate limits
+# are lifted here, and tests/test_rate_limits_server.py checks them on a server of its own.
+UNLIMITED = {"BSOL_RATE_PER_ADDRESS": "1000000/1", "BSOL_RATE_PER_CONVERSATION": "1000000/1"}
 
 
 @pytest.fixture(scope="session")
@@ -47,19 +50,28 @@ def stack(
         tracker_db=tmp / "tracker.db",
         log_dir=tmp / "logs",
         allowed_origins=[f"http://127.0.0.1:{partner_port}"],
+        environment=UNLIMITED,
     ) as running:
         yield running
 
 
 @pytest.fixture
 def ask(stack: launcher.Stack) -> Ask:
-    """Send a message through the REST channel; each test gets its own conversation."""
+    """Send a message through the REST channel; each test gets its own conversation.
+
+    The server issues conversation ids: the first reply's ``recipient_id`` is sent back as
+    ``sender`` to continue. ``sender=`` names another conversation of the same test.
+    """
     conversation = uuid.uuid4().hex
+    issued: dict[str, str] = {}
 
     def send(text: object, sender: str | None = None) -> list[dict]:
-        body = json.dumps({"sender": sender or conversation, "message": text}).encode()
+        name = sender or conversation
+        body = json.dumps({"sender": issued.get(name), "message": text}).encode()
         status, payload = post(f"{stack.url}/webhooks/rest/webhook", body)
         assert status == 200, payload
-        return json.loads(payload)
+        messages = json.loads(payload)
+        issued[name] = messages[0]["recipient_id"]
+        return messages
 
     return send

@@ -3,85 +3,125 @@
 For each incoming message: clean it; decide its language (the resident's explicit choice, then
 a request to switch, then the conversation's language, then detection); translate it to English
 when a machine-translation pack exists (never an emergency message: curated phrases in every
-Tier-1 language are understood as they are); and localise every reply on its way out.
+Tier-1 language are understood as they are); and localise every reply on its way out. Slow work
+(translation, the tracker store) is awaited, never run on the event loop; what the edge needs is
+passed in, so it is tested with fakes.
 """
 
 import logging
-import os
 from collections.abc import Awaitable, Callable
-from functools import lru_cache
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from rasa.core.channels.channel import UserMessage
+from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.events import UserUttered
-from sanic import Sanic
 
+from assistant import log_privacy
 from assistant.channels.output import LocalisingOutput
-from assistant.language import Registry, decide, default_registry
+from assistant.language import Language, Registry, decide
 from assistant.messages import message
-from assistant.safety import SafetyPhrases, all_safety_phrases
+from assistant.safety import SafetyPhrases
+from assistant.storage import outcome
 from assistant.text_cleaning import clean_message
-from assistant.translation.curated import curated
 from assistant.translation.localiser import Localiser
-from assistant.translation.machine import DEFAULT_BUDGET_SECONDS, MachineTranslator
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
-# How long a reply may wait for machine translation before it goes out in English.
-BUDGET_ENV = "BSOL_TRANSLATION_BUDGET_SECONDS"
+LanguageLookup = Callable[[str], Awaitable["str | None"]]
 ENGLISH = "en"
 SWITCH_PAYLOAD = "/switch_language"
 
 
-class Edge:
-    """Everything the edge needs: languages, safety phrases, machine translation, localiser."""
+class Translator(Protocol):
+    """What the edge needs of machine translation (``MachineTranslator`` has it)."""
 
-    def __init__(
-        self, registry: Registry, safety: SafetyPhrases, machine: MachineTranslator
-    ) -> None:
-        self.registry = registry
-        self.safety = safety
-        self.machine = machine
-        self.localiser = Localiser(curated, machine.translate)
+    def can_translate(self, source: str, target: str) -> bool:
+        """Whether the pair can be translated."""
+
+    async def translate_async(self, text: str, source: str, target: str) -> str | None:
+        """The translation, or None if it cannot be had within the budget."""
+
+
+@dataclass
+class Edge:
+    """Cleans, decides the language, translates in, and localises out.
+
+    Attributes:
+        registry: The supported languages.
+        safety: The curated emergency phrases (an emergency is never machine-translated).
+        translator: Machine translation, awaited off the event loop.
+        localiser: Puts each reply into the resident's language.
+        conversation_language: The language of a conversation's last message, or None.
+        max_message_chars: Messages are cut to this length before anything else reads them.
+    """
+
+    registry: Registry
+    safety: SafetyPhrases
+    translator: Translator
+    localiser: Localiser
+    conversation_language: LanguageLookup
+    max_message_chars: int
 
     def handler(self, on_new_message: Handler) -> Handler:
-        """Wrap Rasa's message handler with cleaning, language and error handling."""
+        """Wrap Rasa's message handler with cleaning, language, storage checks and errors."""
 
         async def handle(user_message: UserMessage) -> None:
-            try:
-                await self._prepare(user_message)
-                await on_new_message(user_message)
-            except Exception:
-                # Logged without the text, which may hold personal details.
-                logger.exception("Could not handle a message from %s", user_message.sender_id)
-                await user_message.output_channel.send_text_message(
-                    user_message.sender_id, message("technical_problem")
-                )
+            raw = user_message.text if isinstance(user_message.text, str) else ""
+            with log_privacy.handling(raw[: self.max_message_chars * 4]):
+                record = outcome.begin()
+                try:
+                    await self._prepare(user_message)
+                    await on_new_message(user_message)
+                except Exception:
+                    # Logged without the text, which may hold personal details.
+                    logger.exception("Could not handle a message from %s", user_message.sender_id)
+                    await self.reply(user_message, "technical_problem")
+                    return
+                if record.failed:
+                    await self.reply(user_message, "message_not_saved")
 
         return handle
 
+    async def reply(self, user_message: UserMessage, key: str) -> None:
+        """Send the edge's own message ``key`` (a data/messages name), localised."""
+        output = self.localising(user_message.output_channel, self.language(ENGLISH))
+        reply = {"text": message(key), "message_key": key}
+        await output.send_response(user_message.sender_id, reply)
+
+    def language(self, code: object) -> Language:
+        """The registry's language for ``code``, or English."""
+        found = self.registry.get(code) if isinstance(code, str) else None
+        return found or self.registry.get(ENGLISH)  # type: ignore[return-value]
+
+    def localising(self, output: Any, language: Language) -> LocalisingOutput:
+        """``output`` wrapped so that every message leaves in ``language``."""
+        if isinstance(output, LocalisingOutput):
+            return output
+        return LocalisingOutput(output, language, self.localiser)
+
     async def _prepare(self, user_message: UserMessage) -> None:
-        text = clean_message(user_message.text)
+        text = clean_message(user_message.text, self.max_message_chars)
+        log_privacy.also_hide(text)
         metadata = dict(user_message.metadata or {})
         explicit = metadata.get("language") if isinstance(metadata.get("language"), str) else None
         # An explicit choice (the widget sends one with every message) needs no tracker read.
-        previous = None if explicit else await conversation_language(user_message.sender_id)
+        previous = None if explicit else await self.conversation_language(user_message.sender_id)
         decision = decide(explicit, previous, text, self.registry)
-        language = self.registry.get(decision.language) or self.registry.get(ENGLISH)
+        language = self.language(decision.language)
         if decision.reason == "switch":
             text = SWITCH_PAYLOAD
         elif self._should_translate(text, language.code):
-            translated = self.machine.translate(text, language.code, ENGLISH)
+            translated = await self.translator.translate_async(text, language.code, ENGLISH)
             if translated:
+                log_privacy.also_hide(translated)
                 metadata["original_text"] = text
                 text = translated
         metadata.update(language=language.code, language_reason=decision.reason)
         user_message.text = text
         user_message.metadata = metadata
-        user_message.output_channel = LocalisingOutput(
-            user_message.output_channel, language, self.localiser
-        )
+        user_message.output_channel = self.localising(user_message.output_channel, language)
 
     def _should_translate(self, text: str, language: str) -> bool:
         """Translate in only real text, in another language, with a pack, and no emergency."""
@@ -89,35 +129,35 @@ class Edge:
             language != ENGLISH
             and not text.startswith("/")
             and self.safety.category(text) is None
-            and self.machine.can_translate(language, ENGLISH)
+            and self.translator.can_translate(language, ENGLISH)
         )
 
 
-async def conversation_language(sender_id: str) -> str | None:
-    """The language of the conversation's last message, from the tracker store.
+class TrackerLanguage:
+    """The language of a conversation's last message, read from the tracker store.
 
     Kept in the tracker (as the user message's metadata), it survives a restart and is shared by
-    every server instance that uses the same tracker store.
+    every server that uses the same tracker store. The store is bound when the server has
+    loaded its agent; until then (and if the store fails) the message alone decides.
     """
-    try:
-        agent = Sanic.get_app().ctx.agent
-        tracker = await agent.tracker_store.retrieve(sender_id)
-    except Exception:  # no app or store yet: decide from the message alone
-        logger.warning("Could not read the conversation's language", exc_info=True)
+
+    def __init__(self, store: TrackerStore | None = None) -> None:
+        self._store = store
+
+    def bind(self, store: TrackerStore) -> None:
+        """Read from ``store`` from now on."""
+        self._store = store
+
+    async def __call__(self, sender_id: str) -> str | None:
+        """The conversation's language, or None if it has none yet or the store is unusable."""
+        if self._store is None:
+            return None
+        try:
+            tracker = await self._store.retrieve(sender_id)
+        except Exception:
+            logger.warning("Could not read the conversation's language", exc_info=True)
+            return None
+        for event in reversed(tracker.events if tracker else []):
+            if isinstance(event, UserUttered) and (event.metadata or {}).get("language"):
+                return str(event.metadata["language"])
         return None
-    for event in reversed(tracker.events if tracker else []):
-        if isinstance(event, UserUttered) and (event.metadata or {}).get("language"):
-            return str(event.metadata["language"])
-    return None
-
-
-@lru_cache(maxsize=1)
-def default_edge() -> Edge:
-    """The project's edge, built when the channels start (not at import).
-
-    Installed translation packs are loaded here, so the first resident does not wait for them.
-    """
-    budget = float(os.environ.get(BUDGET_ENV, DEFAULT_BUDGET_SECONDS))
-    machine = MachineTranslator(budget_seconds=budget)
-    machine.warm_up()
-    return Edge(default_registry(), all_safety_phrases(), machine)

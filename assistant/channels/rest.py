@@ -1,9 +1,14 @@
-"""The REST channel (``POST /webhooks/rest/webhook``), hardened for anything a client sends."""
+"""The REST channel (``POST /webhooks/rest/webhook``), hardened for anything a client sends.
+
+Conversation ids are the server's: a request without ``sender``, or with one this server did not
+issue, starts a new conversation, and every reply item's ``recipient_id`` is the id to send as
+``sender`` to continue it. A bad request gets a 400 with a plain message, a client over its rate
+limit a 429 at once, and a failure a polite reply.
+"""
 
 import inspect
-import json
 import logging
-import uuid
+import math
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -13,23 +18,28 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant.channels.edge import default_edge
+from assistant.channels import limits
 from assistant.channels.output import ResidentCollectingOutput
+from assistant.channels.services import Services, default_services
 from assistant.messages import message
-from assistant.text_cleaning import clean_message
 
 logger = logging.getLogger(__name__)
 
-MAX_SENDER_CHARS = 128
+CHANNEL = "rest"
 
 
-def sender_id(value: Any) -> str:
-    """Return a usable conversation id: the client's (printable, bounded) or a new random one."""
-    if isinstance(value, str | int):
-        cleaned = "".join(ch for ch in str(value) if ch.isprintable()).strip()[:MAX_SENDER_CHARS]
-        if cleaned:
-            return cleaned
-    return uuid.uuid4().hex
+def client_address(request: Request) -> str:
+    """The client's address: the proxy's forwarded one when Sanic is told to trust it."""
+    return str(request.remote_addr or request.ip or "unknown")
+
+
+def too_many(retry_after: float) -> HTTPResponse:
+    """A 429 that tells the client when to try again."""
+    return response.json(
+        {"error": message("rate_limited")},
+        status=429,
+        headers={"Retry-After": str(max(1, math.ceil(retry_after)))},
+    )
 
 
 class ResidentRestInput(RestInput):
@@ -46,39 +56,48 @@ class ResidentRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Define the health and webhook routes."""
-        module = inspect.getmodule(self)
-        webhook = Blueprint(
-            f"custom_webhook_{type(self).__name__}", module.__name__ if module else None
+        return rest_blueprint(default_services(), on_new_message, type(self).__name__)
+
+
+def rest_blueprint(
+    services: Services, on_new_message: Callable[[UserMessage], Awaitable[Any]], name: str
+) -> Blueprint:
+    """The REST routes, with ``services`` passed in."""
+    module = inspect.getmodule(rest_blueprint)
+    webhook = Blueprint(f"custom_webhook_{name}", module.__name__ if module else None)
+    services.bind_on_start(webhook)
+    handle = services.edge.handler(on_new_message)
+    settings = services.settings
+
+    @webhook.route("/", methods=["GET"])
+    async def health(_: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
+
+    @webhook.route("/webhook", methods=["POST"])
+    async def receive(request: Request) -> HTTPResponse:
+        address = client_address(request)
+        if not services.per_address.allow(address):
+            return too_many(services.per_address.retry_after(address))
+        try:
+            body = limits.json_object(request.body, settings)
+            sender = limits.conversation_id(body.get("sender"), settings, "sender")
+            metadata = limits.message_metadata(body.get("metadata"), settings)
+        except limits.BadRequest as error:
+            return response.json({"error": str(error)}, status=400)
+        if sender is None or not services.ids.is_issued(sender, CHANNEL):
+            sender = services.ids.issue(CHANNEL)
+        elif not services.per_conversation.allow(sender):
+            return too_many(services.per_conversation.retry_after(sender))
+        collector = ResidentCollectingOutput()
+        text = body.get("message")
+        text = text if isinstance(text, str) else "" if text is None else str(text)
+        user_message = UserMessage(
+            text, collector, sender, input_channel=CHANNEL, metadata=metadata
         )
-        handle = default_edge().handler(on_new_message)
+        await handle(user_message)
+        if not collector.messages:
+            logger.error("No reply was produced for %s", sender)
+            await services.edge.reply(user_message, "technical_problem")
+        return response.json(collector.messages)
 
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
-
-        @webhook.route("/webhook", methods=["POST"])
-        async def receive(request: Request) -> HTTPResponse:
-            try:
-                body = json.loads(request.body or b"{}")
-            except (ValueError, UnicodeDecodeError):
-                body = None
-            if not isinstance(body, dict):
-                return response.json(
-                    {"error": 'Send a JSON object: {"sender": "...", "message": "..."}'}, status=400
-                )
-            sender = sender_id(body.get("sender"))
-            metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
-            collector = ResidentCollectingOutput()
-            text = clean_message(body.get("message"))  # before UserMessage, which needs a string
-            user_message = UserMessage(
-                text, collector, sender, input_channel=self.name(), metadata=metadata
-            )
-            await handle(user_message)
-            if not collector.messages:
-                logger.error("No reply was produced for %s", sender)
-                await user_message.output_channel.send_text_message(
-                    sender, message("technical_problem")
-                )
-            return response.json(collector.messages)
-
-        return webhook
+    return webhook
