@@ -7,7 +7,7 @@ its parser and sets ``handler``, the function that runs it and returns the exit 
 import argparse
 import signal
 import sys
-import time
+import threading
 from pathlib import Path
 
 from assistant import launcher
@@ -15,7 +15,9 @@ from assistant.authoring.cli import add_kb_command
 from assistant.checks.cli import add_validate_command
 from assistant.paths import DEFAULT_MODEL, VAR_DIR
 from assistant.reports.cli import add_report_command
+from assistant.settings import SettingsError, load_settings
 from assistant.shell import add_shell_command
+from assistant.storage.cli import add_purge_command
 from assistant.translation.cli import add_packs_parser, run_packs
 from assistant.widget.config import WidgetConfigError, load_widget_config
 from assistant.widget.demo_site import start_demo_site
@@ -48,6 +50,7 @@ COMMANDS = (
     add_report_command,
     add_validate_command,
     add_kb_command,
+    add_purge_command,
 )
 
 
@@ -64,40 +67,62 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    """Start everything, keep it running (restarting a server that dies) until SIGTERM/SIGINT."""
+    stopping = threading.Event()
+
+    def stop(*_: object) -> None:
+        if not stopping.is_set():  # only a flag: the loops below look at it
+            stopping.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     try:
+        settings = load_settings()
         load_widget_config()  # a wrong allow-list stops here, named, not inside the server
+        try:  # first, so that its port is held before the servers take a minute to start
+            demo = start_demo_site(launcher.server_url(settings.host, args.port), args.demo_port)
+        except OSError as error:
+            raise launcher.StartError(
+                f"Port {args.demo_port}, for the widget demo page, cannot be used "
+                f"({error.strerror}). Choose another port with --demo-port (DEMO_PORT=... for "
+                "make run)."
+            ) from None
+    except (launcher.StartError, SettingsError, WidgetConfigError) as error:
+        print(error, file=sys.stderr)
+        return 1
+    try:
         stack = launcher.start(
             model=args.model,
             port=args.port,
             action_port=args.action_port,
             tracker_db=args.tracker_db,
             allowed_origins=demo_origins(args.demo_port),
+            settings=settings,
+            stopping=stopping,
         )
-    except (launcher.StartError, WidgetConfigError) as error:
+    except launcher.Stopped:
+        demo.stop()
+        return 0
+    except launcher.StartError as error:
+        demo.stop()
         print(error, file=sys.stderr)
         return 1
-    try:
-        demo = start_demo_site(stack.url, args.demo_port).url
-    except OSError as error:
-        demo = f"not served: port {args.demo_port} is taken ({error.strerror}); use DEMO_PORT=..."
     print(
         f"\nThe assistant is running.\n"
-        f"  Widget demo page: {demo}\n"
+        f"  Widget demo page: {demo.url}\n"
         f"  Widget script:    {stack.url}/widget/widget.js\n"
         f"  REST:             POST {stack.url}/webhooks/rest/webhook  "
-        f'{{"sender": "me", "message": "What is the ICS?"}}\n'
+        f'{{"message": "What is the ICS?"}} (to go on: "sender": the reply\'s recipient_id)\n'
         f"  socket.io:        {stack.url}/socket.io\n"
         f"Press Ctrl+C to stop.\n",
         flush=True,
     )
-    signal.signal(signal.SIGTERM, lambda *_: stack.stop())
     try:
-        while all(process.poll() is None for process in stack.processes.values()):
-            time.sleep(1)
-    except KeyboardInterrupt:
-        pass
+        launcher.supervise(stack)
     finally:
         stack.stop()
+        demo.stop()
+    launcher.say_on_stderr("The assistant has stopped.")
     return 0
 
 

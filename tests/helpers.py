@@ -1,5 +1,7 @@
 """Helpers for tests that talk to the running assistant."""
 
+import socket
+import subprocess
 import urllib.error
 import urllib.request
 
@@ -28,3 +30,22 @@ def get(url: str, headers: dict[str, str] | None = None, timeout: float = 30) ->
 def reply_text(messages: list[dict]) -> str:
     """All the text of a reply, as one string."""
     return "\n".join(m.get("text") or "" for m in messages)
+
+
+def non_loopback_address() -> str | None:
+    """An address of this machine other than loopback, if it has one."""
+    try:
+        found = subprocess.run(["hostname", "-I"], capture_output=True, text=True, timeout=10)
+        candidates = found.stdout.split()
+    except (OSError, subprocess.SubprocessError):
+        candidates = []
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # no packet is sent: only picks the route's source
+            candidates.append(probe.getsockname()[0])
+        except OSError:
+            pass
+    for address in candidates:
+        if not (address.startswith("127.") or address in ("::1", "0.0.0.0")):
+            return address
+    return None
