@@ -42,19 +42,40 @@ def new_page(browser: Browser, url: str, **context_options) -> Page:
     context = browser.new_context(viewport=DESKTOP, **context_options)
     page = context.new_page()
     errors: list[str] = []
+    console: list[str] = []
     page.errors = errors  # type: ignore[attr-defined]
+    page.console = console  # type: ignore[attr-defined]
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
     page.goto(url)
     return page
 
 
-@pytest.fixture
-def page(browser, partner_site) -> Iterator[Page]:
-    page = new_page(browser, partner_site.url)
+def policy_violations(page: Page) -> list[str]:
+    """What the demo page's Content-Security-Policy blocked (Chromium says so in the console)."""
+    return [line for line in page.console if "Content Security Policy" in line]  # type: ignore
+
+
+def checked_page(browser: Browser, url: str, **context_options) -> Iterator[Page]:
+    page = new_page(browser, url, **context_options)
     yield page
     errors = page.errors  # type: ignore[attr-defined]
+    violations = policy_violations(page)
     page.context.close()
     assert not errors, f"the page raised: {errors}"
+    assert not violations, f"the page's policy blocked: {violations}"
+
+
+@pytest.fixture
+def page(browser, partner_site) -> Iterator[Page]:
+    """The demo page, under its Content-Security-Policy, which must block nothing."""
+    yield from checked_page(browser, partner_site.url)
+
+
+@pytest.fixture
+def axe_page(browser, partner_site) -> Iterator[Page]:
+    """The demo page with its policy set aside, so axe-core can be injected as a script."""
+    yield from checked_page(browser, partner_site.url, bypass_csp=True)
 
 
 def launcher_button(page: Page) -> Locator:
@@ -103,6 +124,16 @@ def test_a_resident_opens_the_chat_and_gets_an_answer(page):
     screenshot(page, "desktop")
 
 
+def test_the_widget_talks_over_a_websocket_under_the_pages_strict_policy(page):
+    sockets: list[str] = []
+    page.on("websocket", lambda socket: sockets.append(socket.url))
+    open_chat(page)
+    answer = ask(page, "Who chairs the ICS?")
+    expect(answer).to_contain_text("Dame Yve Buckland")
+    assert any("/socket.io/?EIO=4&transport=websocket" in url for url in sockets), sockets
+    # (the page fixture checks that the policy blocked nothing)
+
+
 def test_an_example_question_is_a_button_that_asks_it(page):
     open_chat(page)
     example = page.locator("#bsol-assistant .quick-replies button").first
@@ -126,7 +157,8 @@ def test_a_reload_keeps_the_conversation_and_its_session(page):
     expect(more).not_to_contain_text("not sure")
 
 
-def test_switching_to_urdu_changes_the_interface_and_replies_at_once(page):
+def test_switching_to_urdu_changes_the_interface_and_replies_at_once(axe_page):
+    page = axe_page
     open_chat(page)
     page.get_by_label("Language").select_option("ur")
     root = page.locator("#bsol-assistant [role=dialog]")
@@ -206,7 +238,8 @@ def test_start_again_begins_a_new_conversation(page):
     expect(more).not_to_contain_text("Integrated Care Board (ICB)")
 
 
-def test_no_accessibility_violations_closed_and_open(page):
+def test_no_accessibility_violations_closed_and_open(axe_page):
+    page = axe_page
     assert axe_violations(page) == []
     open_chat(page)
     ask(page, "Who chairs the ICS?")
@@ -278,13 +311,25 @@ def test_the_host_page_does_not_move(page):
     assert sum(shifts) == 0
 
 
-def test_a_page_from_an_origin_not_allowed_is_refused(browser, stack):
+def test_a_page_from_an_origin_not_allowed_is_refused_and_told_why_once(browser, stack):
     refused = start_demo_site(stack.url, port=0, host="127.0.0.1")
+    origin = refused.url.rstrip("/")
     page = new_page(browser, refused.url)
+    reason = f"BSOL assistant: This site ({origin}) is not in the assistant's allow-list"
+
+    def told() -> list[str]:
+        return [line for line in page.console if reason in line]  # type: ignore[attr-defined]
+
     try:
-        open_chat(page)
+        with page.expect_console_message(lambda message: reason in message.text, timeout=30_000):
+            open_chat(page)
         alert = page.locator("#bsol-assistant [role=alert]")
-        expect(alert).to_contain_text("The assistant is not available right now", timeout=30_000)
+        expect(alert).to_contain_text("The assistant is not available right now")
+        assert told()[0].startswith("error: ")
+        assert "widget.yml" in told()[0]
+        page.get_by_role("button", name="Try again").click()
+        expect(alert).to_contain_text("The assistant is not available right now")
+        assert len(told()) == 1
     finally:
         page.context.close()
         refused.stop()

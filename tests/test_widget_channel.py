@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from assistant.widget.channel import SETTINGS_PLACEHOLDER, STATIC_DIR, widget_assets
+from assistant.widget.channel import SETTINGS_PLACEHOLDER, STATIC_DIR, origin_check, widget_assets
+from assistant.widget.config import AllowedOrigins
 from tests.helpers import get
 
 server = pytest.mark.server
@@ -17,6 +18,33 @@ def test_no_text_in_the_settings_can_end_a_script_element():
     text = gzip.decompress(script.gzipped).decode()
     assert SETTINGS_PLACEHOLDER not in text
     assert '"title": "<\\/script><script>alert(1)"' in text
+
+
+ALLOWED = AllowedOrigins(frozenset({"https://partner.example"}))
+
+
+def test_the_origin_check_allows_what_the_socket_channel_allows():
+    assert origin_check(ALLOWED, "https://partner.example") == {
+        "allowed": True,
+        "origin": "https://partner.example",
+    }
+
+
+def test_a_refused_origin_is_told_why_and_how_to_be_allowed():
+    answer = origin_check(ALLOWED, "https://other.example")
+    reason = answer["reason"]
+    assert answer["allowed"] is False
+    assert "This site (https://other.example) is not in the assistant's allow-list" in reason
+    assert "widget.yml" in reason
+    assert "BSOL_ALLOWED_ORIGINS" in reason
+    assert "partner.example" not in reason  # the allow-list itself is never shown
+
+
+@pytest.mark.parametrize(("origin", "says"), [(None, "no Origin header"), ("null", "no origin")])
+def test_a_page_without_an_origin_is_told_it_cannot_be_allowed(origin, says):
+    answer = origin_check(ALLOWED, origin)
+    assert answer["allowed"] is False
+    assert says in answer["reason"]
 
 
 @server
@@ -71,3 +99,26 @@ def test_a_page_from_another_origin_is_refused(stack):
     assert status == 400
     assert "access-control-allow-origin" not in headers
     assert b"is not an accepted origin" in body
+
+
+@server
+def test_the_origin_check_answers_an_allowed_partner_page(stack, partner_port):
+    origin = f"http://127.0.0.1:{partner_port}"
+    status, headers, body = get(f"{stack.url}/widget/origin-check", {"Origin": origin})
+    assert status == 200
+    assert json.loads(body) == {"allowed": True, "origin": origin}
+    assert headers["access-control-allow-origin"] == "*"
+    assert headers["cache-control"] == "no-store"
+
+
+@server
+def test_the_origin_check_tells_a_refused_page_why_and_any_page_may_read_it(stack):
+    status, headers, body = get(
+        f"{stack.url}/widget/origin-check", {"Origin": "https://evil.example"}
+    )
+    answer = json.loads(body)
+    assert status == 200
+    assert answer["allowed"] is False
+    assert "(https://evil.example) is not in the assistant's allow-list" in answer["reason"]
+    assert headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in headers

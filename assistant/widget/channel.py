@@ -1,7 +1,8 @@
 """Serve the widget at ``/widget/``: its script (with settings), stylesheet and socket.io client.
 
 Registered as a Rasa input channel (``credentials.yml``) so the Rasa server itself serves the
-widget; it handles no messages (the widget talks over the socket.io channel).
+widget; it handles no messages (the widget talks over the socket.io channel). It also answers
+``/widget/origin-check``, which tells a partner's page whether its origin is allowed, and why not.
 """
 
 import gzip
@@ -16,10 +17,11 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sanic_cors.core import SANIC_CORS_EVALUATED
 
-from assistant.channels.edge import default_edge
+from assistant.channels.services import default_services
 from assistant.knowledge import default_knowledge_base
-from assistant.widget.config import load_widget_config
+from assistant.widget.config import ORIGINS_ENV, WIDGET_FILE, AllowedOrigins, load_widget_config
 from assistant.widget.settings import widget_settings
 
 WIDGET_DIR = Path(__file__).parent
@@ -27,6 +29,9 @@ STATIC_DIR = WIDGET_DIR / "static"
 SOCKET_IO_CLIENT = WIDGET_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
 SETTINGS_PLACEHOLDER = "/*@settings*/null"
 CACHE_SECONDS = 300
+ORIGIN_CHECK = "origin-check"
+# Nothing under /widget/ is a page: opened as a document, it may load, run or frame nothing.
+ASSET_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
 
 class WidgetAssetError(RuntimeError):
@@ -77,13 +82,55 @@ def widget_assets(settings: dict[str, Any]) -> dict[str, Asset]:
     }
 
 
+def origin_check(allowed: AllowedOrigins, origin: str | None) -> dict[str, Any]:
+    """Whether a page from ``origin`` may connect and, if not, why (for the partner's console).
+
+    The answer comes from the same policy the socket.io channel refuses connections with. It
+    names only the origin asked about, never the allow-list.
+    """
+    if allowed(origin):
+        return {"allowed": True, "origin": origin}
+    if origin is None:
+        reason = (
+            "The request carried no Origin header, so it did not come from a web page on another "
+            "site; the assistant only accepts pages from the sites in its allow-list."
+        )
+    elif origin == "null":
+        reason = (
+            "This page has no origin (Origin: null: a file opened from disk, or a sandboxed "
+            "frame), so it cannot be allowed: serve it from an http(s) site in the allow-list."
+        )
+    else:
+        reason = (
+            f"This site ({origin}) is not in the assistant's allow-list, so the assistant "
+            f"refuses its connections. Ask the assistant's team to add {origin} to "
+            f"allowed_origins in {WIDGET_FILE.name} (or to {ORIGINS_ENV})."
+        )
+    return {"allowed": False, "origin": origin, "reason": reason}
+
+
+def protective_headers() -> dict[str, str]:
+    """The headers every response under ``/widget/`` carries."""
+    return {"Content-Security-Policy": ASSET_POLICY, "X-Content-Type-Options": "nosniff"}
+
+
+def without_rasa_cors(request: Request) -> None:
+    """Keep Rasa's app-wide CORS (sanic_cors) off this response: it adds credentials headers.
+
+    Rasa configures sanic_cors with ``supports_credentials``, so a response to a request without
+    an Origin header gets ``Access-Control-Allow-Credentials: true``; this channel sets its own
+    CORS headers (none, or ``*`` without credentials) and marks the request as handled.
+    """
+    setattr(request.ctx, SANIC_CORS_EVALUATED, "1")
+
+
 def asset_response(request: Request, asset: Asset) -> HTTPResponse:
     """The asset, gzipped when the browser accepts it, or 304 when the browser has it."""
     headers = {
+        **protective_headers(),
         "Cache-Control": f"public, max-age={CACHE_SECONDS}",
         "ETag": asset.etag,
         "Vary": "Accept-Encoding",
-        "X-Content-Type-Options": "nosniff",
         "Cross-Origin-Resource-Policy": "cross-origin",
     }
     if request.headers.get("if-none-match") == asset.etag:
@@ -92,6 +139,17 @@ def asset_response(request: Request, asset: Asset) -> HTTPResponse:
     if "gzip" in request.headers.get("accept-encoding", ""):
         body, headers["Content-Encoding"] = asset.gzipped, "gzip"
     return response.raw(body, content_type=asset.content_type, headers=headers)
+
+
+def origin_check_response(request: Request, allowed: AllowedOrigins) -> HTTPResponse:
+    """The origin check as JSON, readable by any page (``*``, never with credentials)."""
+    headers = {
+        **protective_headers(),
+        "Access-Control-Allow-Origin": "*",
+        "Cache-Control": "no-store",
+        "Vary": "Origin",
+    }
+    return response.json(origin_check(allowed, request.headers.get("origin")), headers=headers)
 
 
 class WidgetInput(InputChannel):
@@ -108,19 +166,24 @@ class WidgetInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Build the files once, at start-up, and serve them."""
-        edge = default_edge()
+        edge = default_services().edge
+        config = load_widget_config()
         settings = widget_settings(
-            load_widget_config(), edge.registry, edge.machine.can_translate,
-            default_knowledge_base(),
-        )  # fmt: skip
+            config, edge.registry, edge.translator.can_translate, default_knowledge_base()
+        )
         assets = widget_assets(settings)
         widget = Blueprint("widget_assets", __name__)
 
         @widget.route("/<name>", methods=["GET", "HEAD"])
         async def serve(request: Request, name: str) -> HTTPResponse:
+            without_rasa_cors(request)
+            if name == ORIGIN_CHECK:
+                return origin_check_response(request, config.allowed_origins)
             asset = assets.get(name)
             if asset is None:
-                return response.json({"error": "Not found"}, status=404)
+                return response.json(
+                    {"error": "Not found"}, status=404, headers=protective_headers()
+                )
             return asset_response(request, asset)
 
         return widget

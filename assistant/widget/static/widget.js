@@ -473,6 +473,7 @@
       flush();
     });
     socket.on("bot_uttered", onBotMessage);
+    socket.on("connect_error", onConnectError);
     socket.on("disconnect", (reason) => {
       confirmed = false;
       if (reason === "io client disconnect") return; // our own (Start again, Try again)
@@ -481,6 +482,31 @@
       startConnectTimer(); // still down when it fires: "not available"
     });
     socket.io.on("reconnect_failed", () => setAlert("server_unavailable"));
+  }
+
+  // A refused origin shows only CORS errors in the console: ask the server why, and say it once.
+  let originState = null; // null, "asking", "allowed" or "refused"
+  function onConnectError() {
+    if (originState === "refused") refused();
+    if (originState || typeof fetch !== "function") return;
+    originState = "asking";
+    fetch(BASE + "origin-check", { credentials: "omit", cache: "no-store" })
+      .then((r) => r.json())
+      .then((answer) => {
+        originState = answer && answer.allowed === false ? "refused" : "allowed";
+        if (originState !== "refused") return;
+        console.error("BSOL assistant: " + (answer.reason || "this site may not use the assistant."));
+        refused();
+      })
+      .catch(() => {
+        originState = null; // not answered (the server is down): ask again on the next error
+      });
+  }
+  function refused() {
+    socket.disconnect(); // retrying cannot help; "Try again" asks once more
+    clearTimeout(connectTimer);
+    showTyping(false);
+    setAlert("server_unavailable");
   }
 
   function flush() {
