@@ -31,8 +31,8 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 IN_PROJECT := mkdir -p var/home && HOME=$(CURDIR)/var/home
 
-.PHONY: help setup train run test validate new-question shell evaluate unanswered lint bench \
-	screenshots lock clean
+.PHONY: help setup train run test validate new-question shell evaluate unanswered purge lint \
+	bench screenshots lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -74,8 +74,7 @@ run: $(MODEL) $(STAMPS)/npm ## Set up, train if needed and start the assistant (
 	$(IN_PROJECT) $(PY) -m assistant serve --port $(PORT) --action-port $(ACTION_PORT) \
 		--demo-port $(DEMO_PORT)
 
-test: $(MODEL) $(STAMPS)/npm $(CHROMIUM) ## Set up, train if needed, lint, and run the whole test suite
-	$(BIN)/ruff check assistant actions tests bench
+test: $(MODEL) $(STAMPS)/npm $(CHROMIUM) lint ## Set up, train if needed, lint, and run the whole test suite
 	$(IN_PROJECT) $(PY) -m pytest
 
 validate: $(STAMPS)/deps ## Check the knowledge base, all data and translations; names each problem's file:line
@@ -95,8 +94,12 @@ SINCE ?= 7d
 unanswered: $(STAMPS)/deps ## What residents asked that went unanswered (SINCE=7d), personal data hidden
 	$(IN_PROJECT) $(PY) -m assistant report unanswered --since $(SINCE)
 
-lint: $(STAMPS)/deps ## Run ruff over the code
+purge: $(STAMPS)/deps ## Delete stored conversations older than BSOL_RETENTION_DAYS (or DAYS=n)
+	$(IN_PROJECT) $(PY) -m assistant purge $(if $(DAYS),--days $(DAYS))
+
+lint: $(STAMPS)/deps ## Run ruff over the code and mypy over assistant/ and actions/
 	$(BIN)/ruff check assistant actions tests bench
+	$(BIN)/mypy
 
 bench: $(MODEL) $(STAMPS)/npm $(CHROMIUM) ## Measure training, start-up, latency, memory and accuracy (writes bench/results.md)
 	$(IN_PROJECT) $(PY) -m bench

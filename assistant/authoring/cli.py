@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -149,7 +150,7 @@ def _ask(
     project: Project,
     name: str,
     prompt: str,
-    parse: Callable[[str], object] = str.strip,
+    parse: Callable[[str], Any] = str.strip,
     read: Callable[[str], str] = input,
 ) -> NewQuestion:
     """Ask for one field until the answer has no problems; ``new`` with it set."""

@@ -127,7 +127,7 @@ class FaqSelector(GraphComponent):
         intent_name = self._config["retrieval_intent"]
         for message, row in zip(with_text, probabilities, strict=False):
             order = np.argsort(row)[::-1][:RANKING_LENGTH]
-            ranking = [
+            ranking: list[dict[str, Any]] = [
                 {
                     "confidence": float(row[i]),
                     INTENT_RESPONSE_KEY: str(self._classifier.classes_[i]),

@@ -414,10 +414,11 @@ def _probabilities(text: str, candidates: Iterable[str] | None) -> list[tuple[st
         found = detector.get_probabilities()
     except LangDetectException:  # no features in the text
         return []
-    merged: Counter[str] = Counter()
+    merged: dict[str, float] = {}
     for language in found:
-        merged[language.lang.split("-")[0]] += language.prob
-    return merged.most_common()
+        code = language.lang.split("-")[0]
+        merged[code] = merged.get(code, 0.0) + language.prob
+    return sorted(merged.items(), key=lambda item: item[1], reverse=True)
 
 
 @lru_cache(maxsize=1)

@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 from urllib.parse import urljoin
 
 from assistant.paths import VAR_DIR
@@ -203,7 +204,7 @@ def _import_argos() -> Argos:
         stand_ins["stanza"] = _stanza_stub()
     if "spacy" not in sys.modules:
         stand_ins["spacy"] = None
-    sys.modules.update(stand_ins)
+    sys.modules.update(stand_ins)  # type: ignore[arg-type]  # None makes `import` fail fast
     try:
         with _temporary_environment(_argos_environment()):
             modules = {
@@ -223,7 +224,7 @@ def _import_argos() -> Argos:
 
 def _apply_settings(argos: Argos) -> None:
     root = argos_dir().resolve()
-    settings = argos.settings
+    settings: Any = argos.settings  # argostranslate's module of settings, set at run time
     settings.data_dir = root / "data" / "argos-translate"
     settings.config_dir = root / "config" / "argos-translate"
     settings.cache_dir = root / "cache" / "argos-translate"
