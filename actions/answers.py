@@ -3,7 +3,7 @@
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.messaging import utter
@@ -56,8 +56,9 @@ class ActionAnswerFaq(Action):
         kb = default_knowledge_base()
         entry_id = requested_entry_id(tracker.latest_message)
         entry = kb.entry(entry_id) if entry_id else None
-        if entry is None:
-            return [FollowupAction("utter_not_sure")]
+        if entry is None:  # e.g. a forged button payload: say it once (a follow-up action loops)
+            dispatcher.utter_message(response="utter_not_sure")
+            return []
         return answer_entry(dispatcher, kb, entry)
 
 
