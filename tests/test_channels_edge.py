@@ -180,3 +180,24 @@ def test_an_emergency_is_never_machine_translated(emergency):
     given, _ = run(make_edge(translator), emergency, metadata={"language": "fr"})
     assert translator.asked == []
     assert given.text == emergency
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "direction"),
+    [
+        ("زما پلار د سینې درد لري", "ps", "rtl"),  # Pashto: no pack, no registry entry
+        ("mon père a une douleur à la poitrine", "fr", "ltr"),
+        ("Göğsümde çok kötü bir ağrı var ve nefes alamıyorum", "tr", "ltr"),
+    ],
+)
+def test_an_emergency_is_answered_in_the_language_of_its_phrase(text, code, direction):
+    async def emergency(user_message: UserMessage) -> None:
+        await user_message.output_channel.send_response(
+            "s1", {"text": "Call 999", "utter_action": "utter_emergency"}
+        )
+
+    given, sent = run(make_edge(), text, rasa=emergency)
+    assert sent[0]["metadata"] == {"language": code, "dir": direction, "translation": "curated"}
+    assert sent[0]["text"] == curated(code).responses["utter_emergency"].text
+    assert sent[0]["text"].index("999") < sent[0]["text"].index("111")
+    assert given.text == text  # never machine-translated

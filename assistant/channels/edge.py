@@ -109,7 +109,8 @@ class Edge:
         # An explicit choice (the widget sends one with every message) needs no tracker read.
         previous = None if explicit else await self.conversation_language(user_message.sender_id)
         decision = decide(explicit, previous, text, self.registry)
-        language = self.language(decision.language)
+        # An emergency is answered in the language of its phrase when that has curated texts.
+        language = self.safety.reply_language(text, self.language(decision.language))
         if decision.reason == "switch":
             text = SWITCH_PAYLOAD
         elif self._should_translate(text, language.code):

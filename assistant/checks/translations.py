@@ -1,7 +1,9 @@
 """Check 4: every Tier-1 language has every curated text, above all its safety messages.
 
 Safety messages are never machine-translated, and emergencies in a language are recognised from
-its curated phrases (``translations/safety/<code>.yml``), so neither may be missing.
+its curated phrases (``translations/safety/<code>.yml``), so neither may be missing: not in a
+Tier-1 language, nor in a Tier-2 or safety-only language (``safety_only:`` in the registry file),
+whose ``translations/<code>.yml`` may hold the safety messages alone.
 """
 
 from assistant.checks.documents import Document, Project
@@ -14,23 +16,32 @@ from assistant.checks.responses import (
 )
 
 LANGUAGES_FILE = "data/languages.yml"
+SAFETY_ONLY = "safety_only"
 SAFETY_CATEGORIES = ("emergency", "crisis", "urgent_care")
 MIN_SAFETY_PHRASES = 5
 
 
 def translation_problems(project: Project) -> list[Problem]:
-    """Missing or wrong curated texts and safety phrases, for every Tier-1 language."""
+    """Missing or wrong curated texts and safety phrases, for every language of the registry.
+
+    Tier 1 needs every text; Tier 2 and the safety-only languages the safety messages alone.
+    Every language but English (``data/safety/en.yml``) needs its emergency phrases.
+    """
     languages = project.document(LANGUAGES_FILE)
     english = _english(project)
     problems = []
     for language in languages.sequence("languages") if languages else []:
-        if (
-            isinstance(language, dict)
-            and language.get("tier") == 1
-            and language.get("code") != "en"
-        ):
+        if isinstance(language, dict) and language.get("code") != "en":
             code, name = str(language.get("code")), str(language.get("name"))
-            problems += _text_problems(project, code, name, english)
+            if language.get("tier") == 1:
+                problems += _text_problems(project, code, name, english)
+            else:
+                problems += _safety_text_problems(project, code, name, "a Tier-2 language")
+            problems += _phrase_problems(project, code, name)
+    for language in languages.sequence(SAFETY_ONLY) if languages else []:
+        if isinstance(language, dict):
+            code, name = str(language.get("code")), str(language.get("name"))
+            problems += _safety_text_problems(project, code, name, "a safety-only language")
             problems += _phrase_problems(project, code, name)
     return problems
 
@@ -57,20 +68,7 @@ def _text_problems(
     )
     if doc is None:
         return problems
-    for key in SAFETY_RESPONSES:
-        text = _text(doc.mapping("responses").get(key))
-        if not text:
-            problems.append(
-                Problem(
-                    path,
-                    doc.line("responses"),
-                    f"{label} has no {key}, a safety message: add its translation under "
-                    "'responses:'. Safety messages are never machine-translated, so without it "
-                    f"someone writing in {name} is not signposted in {name}.",
-                )
-            )
-        elif issue := signpost_problem(key, text):
-            problems.append(Problem(path, doc.line("responses", key), f"{label} {key} {issue}"))
+    problems += _safety_responses(doc, path, label, name)
     for section, keys in english.items():
         for key, where in keys.items():
             if key not in SAFETY_RESPONSES and not _text(doc.mapping(section).get(key)):
@@ -85,12 +83,45 @@ def _text_problems(
     return problems
 
 
+def _safety_text_problems(project: Project, code: str, name: str, kind: str) -> list[Problem]:
+    """A Tier-2 or safety-only language needs its safety messages curated, nothing else."""
+    path, label = f"translations/{code}.yml", f"{name} ({code})"
+    doc, problems = _read(
+        project,
+        path,
+        f"{label} is {kind} in {LANGUAGES_FILE} but its safety messages are not curated: "
+        f"create {path} with {', '.join(SAFETY_RESPONSES)} under 'responses:' (see "
+        "docs/languages.md). Safety messages are never machine-translated.",
+    )
+    return problems if doc is None else _safety_responses(doc, path, label, name)
+
+
+def _safety_responses(doc: Document, path: str, label: str, name: str) -> list[Problem]:
+    """Each safety message missing from a translations file, or with its numbers wrong."""
+    problems = []
+    for key in SAFETY_RESPONSES:
+        text = _text(doc.mapping("responses").get(key))
+        if not text:
+            problems.append(
+                Problem(
+                    path,
+                    doc.line("responses"),
+                    f"{label} has no {key}, a safety message: add its translation under "
+                    "'responses:'. Safety messages are never machine-translated, so without it "
+                    f"someone writing in {name} is not signposted in {name}.",
+                )
+            )
+        elif issue := signpost_problem(key, text):
+            problems.append(Problem(path, doc.line("responses", key), f"{label} {key} {issue}"))
+    return problems
+
+
 def _phrase_problems(project: Project, code: str, name: str) -> list[Problem]:
     path, label = f"translations/safety/{code}.yml", f"{name} ({code})"
     doc, problems = _read(
         project,
         path,
-        f"{label} is a Tier-1 language but has no emergency phrases: create {path} with "
+        f"{label} is in {LANGUAGES_FILE} but has no emergency phrases: create {path} with "
         f"phrases for {', '.join(SAFETY_CATEGORIES)} (see docs/languages.md).",
     )
     if doc is None:
