@@ -324,6 +324,9 @@ def server_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]
         TF_CPP_MIN_LOG_LEVEL="2",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
         HOME=str(VAR_DIR / "home"),  # Rasa, Keras and matplotlib write settings under ~
+        # OpenMP threads sleep when idle instead of spinning: with the e5 engine and TensorFlow in
+        # one process on few cores, spinning threads gave occasional replies of over a second.
+        OMP_WAIT_POLICY=env.get("OMP_WAIT_POLICY", "PASSIVE"),
         PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])),
     )
     env.update(extra or {})

