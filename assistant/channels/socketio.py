@@ -91,14 +91,14 @@ class SessionEvents:
         await self._sio.save_session(sid, {"address": address or "unknown"})
         return True
 
-    async def session_request(self, sid: str, data: Any = None) -> None:
+    async def session_request(self, sid: str, data: Any = None, *_extra: Any) -> None:
         """Confirm the client's session if this server issued it, else start a fresh one."""
         requested = data.get(_SESSION) if isinstance(data, dict) else None
         if not self._services.ids.is_issued(requested, CHANNEL):
             requested = self._services.ids.issue(CHANNEL)
         await self._confirm(sid, str(requested))
 
-    async def user_uttered(self, sid: str, data: Any = None) -> None:
+    async def user_uttered(self, sid: str, data: Any = None, *_extra: Any) -> None:
         """Handle a message in the connection's own session (never one it merely names)."""
         state = await self._sio.get_session(sid)
         settings = self._services.settings
