@@ -39,6 +39,8 @@ SECRET_ENV = "BSOL_CONVERSATION_SECRET"
 REQUEST_MAX_SIZE_ENV = "SANIC_REQUEST_MAX_SIZE"  # Sanic reads SANIC_* variables into app.config
 WEBSOCKET_MAX_SIZE_ENV = "SANIC_WEBSOCKET_MAX_SIZE"  # the largest socket.io frame over WebSocket
 ERROR_FORMAT_ENV = "SANIC_FALLBACK_ERROR_FORMAT"
+KEEP_ALIVE_ENV = "SANIC_KEEP_ALIVE_TIMEOUT"
+ACTION_KEEP_ALIVE_SECONDS = 75
 LABELS = {"actions": "action server", "rasa": "Rasa server"}
 PORT_OPTIONS = {
     "actions": "--action-port (ACTION_PORT=... for make run)",
@@ -382,7 +384,14 @@ def start(
     token = secrets.token_urlsafe(32)
     endpoints = render_endpoints(action_port, tracker_db.resolve(), VAR_DIR / "run", token)
     environments = {
-        "actions": {**_without(env, REQUEST_MAX_SIZE_ENV), TOKEN_ENV: token},  # it gets trackers
+        "actions": {
+            **_without(env, REQUEST_MAX_SIZE_ENV),  # it gets whole trackers
+            TOKEN_ENV: token,
+            # Rasa's HTTP client keeps idle connections for 15 s; were the action server to close
+            # them sooner (Sanic's default: 5 s), Rasa would write into a closing connection
+            # under load and a resident's answer would be lost.
+            KEEP_ALIVE_ENV: str(ACTION_KEEP_ALIVE_SECONDS),
+        },
         "rasa": {
             **env,
             REQUEST_MAX_SIZE_ENV: str(settings.max_request_bytes),
