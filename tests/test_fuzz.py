@@ -14,7 +14,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Coroutine, Sequence
+from collections.abc import Coroutine, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,9 +23,11 @@ import socketio
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from assistant.launcher import Stack
+from assistant import launcher
+from assistant.launcher import Stack, free_port
 from assistant.settings import Settings, load_settings
 from tests import hostile
+from tests.conftest import UNLIMITED
 
 pytestmark = pytest.mark.server
 
@@ -134,6 +136,18 @@ def log_traces(log: Path | None, start: int) -> list[str]:
     if log is None or not log.exists():
         return []
     return hostile.log_traces(log.read_bytes()[start:].decode("utf-8", "replace"))
+
+
+@pytest.fixture(scope="module")
+def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A server of its own: the hostile traffic stays out of the shared tracker store (whose
+    conversations other tests report on)."""
+    tmp = tmp_path_factory.mktemp("fuzz")
+    with launcher.running(
+        model=trained_model, port=free_port(), action_port=free_port(),
+        tracker_db=tmp / "tracker.db", log_dir=tmp / "logs", environment=UNLIMITED,
+    ) as running:  # fmt: skip
+        yield running
 
 
 def log_size(stack: Stack) -> int:
