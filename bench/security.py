@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -37,11 +38,13 @@ import socketio
 from assistant import launcher
 from assistant.knowledge import default_knowledge_base
 from assistant.launcher import free_port
-from assistant.paths import DEFAULT_MODEL
+from assistant.paths import DEFAULT_MODEL, VAR_DIR
 from assistant.settings import Settings, load_settings
 from tests import hostile
 
 RESULTS = Path(__file__).parent / "security.md"
+# The servers' logs of the last run are kept here (a crash is diagnosed from them).
+LOG_DIR = VAR_DIR / "bench-security"
 # All the load comes from 127.0.0.1: the per-address and per-conversation limits would refuse
 # most of it (429), which is what they are for, but then nothing else would be measured.
 OPEN_RATE_LIMITS = {"BSOL_RATE_PER_ADDRESS": "1000000/1", "BSOL_RATE_PER_CONVERSATION": "1000000/1"}
@@ -538,10 +541,18 @@ def main() -> int:
     args = parser.parse_args()
 
     limits = load_settings({**os.environ, **OPEN_RATE_LIMITS})
-    with tempfile.TemporaryDirectory() as tmp, launcher.running(
-        model=DEFAULT_MODEL, port=free_port(), action_port=free_port(),
-        tracker_db=Path(tmp) / "tracker.db", log_dir=Path(tmp) / "logs",
-        environment=OPEN_RATE_LIMITS,
+    shutil.rmtree(LOG_DIR, ignore_errors=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        model = Path(tmp) / DEFAULT_MODEL.name  # a copy: a retrain meanwhile changes nothing
+        shutil.copy2(DEFAULT_MODEL, model)
+        return measure(args, limits, model, Path(tmp) / "tracker.db")
+
+
+def measure(args: argparse.Namespace, limits: Settings, model: Path, tracker_db: Path) -> int:
+    """Start the stack, take the three measures, write the results file."""
+    with launcher.running(
+        model=model, port=free_port(), action_port=free_port(), tracker_db=tracker_db,
+        log_dir=LOG_DIR, environment=OPEN_RATE_LIMITS,
     ) as stack:  # fmt: skip
         server, url = Server(stack), stack.url
         for _ in range(3):
@@ -567,13 +578,22 @@ def main() -> int:
         actions_alive = stack.processes["actions"].poll() is None
         after_fuzz = ANSWER in reply_text(ask(url, QUESTION))
         pids = {name: process.pid for name, process in stack.processes.items()}
+        print(f"Fuzz: {fuzzed.requests} answered, statuses {dict(fuzzed.statuses)}, problems "
+              f"{dict(fuzzed.problems)}, crashes {fuzzed.crashes} {server.exits}; resident: "
+              f"{resident.summary()}", flush=True)
 
         print("Crowd: calibrating the questions...", flush=True)
         expected = calibrate(url)
+        if len(expected) < args.messages:
+            print(f"Only {len(expected)} questions have answers of their own: is the model "
+                  "loaded? The crowd needs as many as --messages.", file=sys.stderr)
+            return 1
         print(f"Crowd: {args.sessions} socket.io sessions x {args.messages}...", flush=True)
         log_start = rasa_log_size(stack)
         crowded = asyncio.run(crowd(url, expected, args.sessions, args.messages, args.seed))
         crowd_traces = new_traces(stack, log_start)
+        print(f"Crowd: lost {crowded.lost}, duplicated {crowded.duplicated}, crossed "
+              f"{crowded.crossed}, dropped {crowded.dropped}", flush=True)
 
         print("Big messages...", flush=True)
         idle = Resident(url, every=0.25)
@@ -674,7 +694,8 @@ def report(
         f"{limits.max_request_bytes:,} bytes, messages {limits.max_message_chars:,} "
         f"characters, metadata {limits.max_metadata_bytes:,} bytes) but its rate limits opened "
         "(`BSOL_RATE_PER_ADDRESS` and `BSOL_RATE_PER_CONVERSATION` = 1000000/1), since all "
-        "the load comes from one address; the load generator shares the machine's cores.",
+        "the load comes from one address; the load generator shares the machine's cores. "
+        "The servers' logs of the run are kept in `var/bench-security/`.",
         "",
         "| measure | result | target |",
         "|---|---|---|",
