@@ -26,6 +26,7 @@ from assistant.launcher import free_port
 from assistant.paths import DEFAULT_MODEL, PROJECT_ROOT
 from bench.accuracy import evaluate, report
 from bench.heldout import load_heldout
+from bench.stats import percentile
 from bench.widget import gzipped_kb, launcher_visible_ms
 
 RESULTS = Path(__file__).parent / "results.md"
@@ -50,12 +51,6 @@ def resident_memory_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def percentile(values: list[float], share: float) -> float:
-    """The value below which ``share`` of ``values`` lie (nearest rank)."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 def measure_latency(

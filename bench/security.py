@@ -40,6 +40,7 @@ from assistant.knowledge import default_knowledge_base
 from assistant.launcher import free_port
 from assistant.paths import DEFAULT_MODEL, VAR_DIR
 from assistant.settings import Settings, load_settings
+from bench.stats import percentile
 from tests import hostile
 
 RESULTS = Path(__file__).parent / "security.md"
@@ -52,12 +53,6 @@ QUESTION, ANSWER = "who chairs the ICS?", "Dame Yve Buckland"
 TIMEOUT_SECONDS = 60.0
 MEGABYTE = 1_000_000
 Signature = tuple[str, tuple[str, ...]]
-
-
-def percentile(values: Sequence[float], share: float) -> float:
-    """The value below which ``share`` of ``values`` lie (nearest rank)."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 def post(url: str, body: bytes, timeout: float = TIMEOUT_SECONDS) -> tuple[int, bytes]:

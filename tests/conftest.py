@@ -6,17 +6,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from assistant import launcher
 from assistant.knowledge import KnowledgeBase, default_knowledge_base
 from assistant.launcher import free_port
 from assistant.paths import DEFAULT_MODEL
-from tests.helpers import post
+from tests.browser import launch_chromium
+from tests.helpers import own_stack, post
 
 Ask = Callable[..., list[dict]]
-# The whole suite talks to one server from 127.0.0.1, faster than any resident: its rate limits
-# are lifted here, and tests/test_rate_limits_server.py checks them on a server of its own.
-UNLIMITED = {"BSOL_RATE_PER_ADDRESS": "1000000/1", "BSOL_RATE_PER_CONVERSATION": "1000000/1"}
 
 
 @pytest.fixture(scope="session")
@@ -42,17 +41,20 @@ def stack(
     trained_model: Path, partner_port: int, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[launcher.Stack]:
     """The trained assistant: a real Rasa server and action server on free localhost ports."""
-    tmp = tmp_path_factory.mktemp("stack")
-    with launcher.running(
-        model=trained_model,
-        port=free_port(),
-        action_port=free_port(),
-        tracker_db=tmp / "tracker.db",
-        log_dir=tmp / "logs",
+    with own_stack(
+        trained_model, tmp_path_factory.mktemp("stack"),
         allowed_origins=[f"http://127.0.0.1:{partner_port}"],
-        environment=UNLIMITED,
-    ) as running:
+    ) as running:  # fmt: skip
         yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium, for the browser tests."""
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture

@@ -4,6 +4,16 @@ import socket
 import subprocess
 import urllib.error
 import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+from assistant import launcher
+from assistant.launcher import free_port
+
+# The whole suite talks to its servers from 127.0.0.1, faster than any resident: their rate
+# limits are lifted, and tests/test_rate_limits_server.py checks them on a server of its own.
+UNLIMITED = {"BSOL_RATE_PER_ADDRESS": "1000000/1", "BSOL_RATE_PER_CONVERSATION": "1000000/1"}
 
 
 def post(url: str, body: bytes, timeout: float = 30) -> tuple[int, bytes]:
@@ -49,3 +59,16 @@ def non_loopback_address() -> str | None:
         if not (address.startswith("127.") or address in ("::1", "0.0.0.0")):
             return address
     return None
+
+
+@contextmanager
+def own_stack(
+    model: Path, folder: Path, environment: Mapping[str, str] = UNLIMITED, **options: object
+) -> Iterator[launcher.Stack]:
+    """A real Rasa server and action server of a test's own, on free ports, kept in ``folder``."""
+    with launcher.running(
+        model=model, port=free_port(), action_port=free_port(),
+        tracker_db=folder / "tracker.db", log_dir=folder / "logs",
+        environment=dict(environment), **options,
+    ) as stack:  # fmt: skip
+        yield stack

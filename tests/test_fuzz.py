@@ -23,11 +23,10 @@ import socketio
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from assistant import launcher
-from assistant.launcher import Stack, free_port
+from assistant.launcher import Stack
 from assistant.settings import load_settings
 from tests import hostile
-from tests.conftest import UNLIMITED
+from tests.helpers import own_stack
 
 pytestmark = pytest.mark.server
 
@@ -121,11 +120,7 @@ def log_traces(log: Path | None, start: int) -> list[str]:
 def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """A server of its own: the hostile traffic stays out of the shared tracker store (whose
     conversations other tests report on)."""
-    tmp = tmp_path_factory.mktemp("fuzz")
-    with launcher.running(
-        model=trained_model, port=free_port(), action_port=free_port(),
-        tracker_db=tmp / "tracker.db", log_dir=tmp / "logs", environment=UNLIMITED,
-    ) as running:  # fmt: skip
+    with own_stack(trained_model, tmp_path_factory.mktemp("fuzz")) as running:
         yield running
 
 

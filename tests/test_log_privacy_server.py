@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from assistant import launcher
-from assistant.launcher import free_port
-from tests.helpers import post
+from tests.helpers import own_stack, post
 
 pytestmark = pytest.mark.server
 
@@ -48,14 +47,8 @@ class Logs:
 
 @pytest.fixture(scope="module")
 def logs(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Logs:
-    tmp = tmp_path_factory.mktemp("log_privacy")
-    with launcher.running(
-        model=trained_model,
-        port=free_port(),
-        action_port=free_port(),
-        tracker_db=tmp / "tracker.db",
-        log_dir=tmp / "logs",
-        environment={"LOG_LEVEL": "DEBUG"},
+    with own_stack(
+        trained_model, tmp_path_factory.mktemp("log_privacy"), {"LOG_LEVEL": "DEBUG"}
     ) as stack:
         replies = []
         for text in MESSAGES:  # each a new conversation, so no rate limit is reached

@@ -9,10 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import socketio
 
-from assistant import launcher
-from assistant.launcher import free_port
 from assistant.messages import message
-from tests.helpers import post, reply_text
+from tests.helpers import own_stack, post, reply_text
 
 pytestmark = pytest.mark.server
 
@@ -20,15 +18,8 @@ pytestmark = pytest.mark.server
 @pytest.fixture(scope="module")
 def limited(trained_model, tmp_path_factory):
     """A server of its own with small limits: 5 messages a conversation, 60 an address."""
-    tmp = tmp_path_factory.mktemp("limited")
-    with launcher.running(
-        model=trained_model,
-        port=free_port(),
-        action_port=free_port(),
-        tracker_db=tmp / "tracker.db",
-        log_dir=tmp / "logs",
-        environment={"BSOL_RATE_PER_CONVERSATION": "5/60", "BSOL_RATE_PER_ADDRESS": "60/60"},
-    ) as stack:
+    limits = {"BSOL_RATE_PER_CONVERSATION": "5/60", "BSOL_RATE_PER_ADDRESS": "60/60"}
+    with own_stack(trained_model, tmp_path_factory.mktemp("limited"), limits) as stack:
         yield stack
 
 

@@ -173,7 +173,7 @@ def test_rasa_webchats_custom_data_sets_the_language(stack):
     assert answer[0]["metadata"]["dir"] == "rtl"
 
 
-def test_an_oversized_packet_is_dropped_and_the_server_carries_on(stack):
+def test_an_oversized_packet_does_not_stop_the_server(stack):
     async def scenario() -> None:
         client = Client()
         await client.connect(stack.url)

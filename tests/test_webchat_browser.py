@@ -14,11 +14,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, Route, WebSocket, expect, sync_playwright
+from playwright.sync_api import Locator, Page, Route, WebSocket, expect
 
 from assistant.widget.channel import WIDGET_DIR
 from assistant.widget.demo_site import DemoSite, Served, rasa_webchat_page, start_site
-from tests.browser import launch_chromium
 
 pytestmark = pytest.mark.server
 
@@ -47,14 +46,6 @@ class Chat:
                 if event[0] == name:
                     found.append(event[1] if len(event) > 1 else None)
         return found
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -7,13 +7,13 @@ partner would embed the widget, and drives it as a resident would.
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from assistant import launcher
 from assistant.launcher import free_port
 from assistant.paths import VAR_DIR
 from assistant.widget.demo_site import DemoSite, start_demo_site
-from tests.browser import axe_violations, launch_chromium
+from tests.browser import axe_violations
 
 pytestmark = pytest.mark.server
 
@@ -21,14 +21,6 @@ SCREENSHOTS = VAR_DIR / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
 ANSWER_SECONDS = 30
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

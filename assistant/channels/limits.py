@@ -88,6 +88,16 @@ def message_metadata(value: object, settings: Settings) -> dict[str, str]:
     return {}
 
 
+def message_text(value: object) -> str:
+    """A message's text as a string for the edge to cut and clean; a number or list is words."""
+    return value if isinstance(value, str) else "" if value is None else str(value)
+
+
+def client_address(request: object) -> str:
+    """The client's address: the proxy's forwarded one when Sanic is told to trust it."""
+    return str(getattr(request, "remote_addr", "") or getattr(request, "ip", "") or "unknown")
+
+
 def _too_large(settings: Settings) -> BadRequest:
     limit = settings.max_metadata_bytes
     return BadRequest(f'"metadata" is too large (the limit is {limit} bytes).')

@@ -28,11 +28,6 @@ logger = logging.getLogger(__name__)
 CHANNEL = "rest"
 
 
-def client_address(request: Request) -> str:
-    """The client's address: the proxy's forwarded one when Sanic is told to trust it."""
-    return str(request.remote_addr or request.ip or "unknown")
-
-
 def too_many(retry_after: float) -> HTTPResponse:
     """A 429 that tells the client when to try again."""
     return response.json(
@@ -75,7 +70,7 @@ def rest_blueprint(
 
     @webhook.route("/webhook", methods=["POST"])
     async def receive(request: Request) -> HTTPResponse:
-        address = client_address(request)
+        address = limits.client_address(request)
         if not services.per_address.allow(address):
             return too_many(services.per_address.retry_after(address))
         try:
@@ -89,8 +84,7 @@ def rest_blueprint(
         elif not services.per_conversation.allow(sender):
             return too_many(services.per_conversation.retry_after(sender))
         collector = ResidentCollectingOutput()
-        text = body.get("message")
-        text = text if isinstance(text, str) else "" if text is None else str(text)
+        text = limits.message_text(body.get("message"))
         user_message = UserMessage(
             text, collector, sender, input_channel=CHANNEL, metadata=metadata
         )

@@ -86,9 +86,8 @@ class SessionEvents:
 
     async def connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
         """Remember the client's address (for its rate limit)."""
-        request = environ.get("sanic.request")
-        address = str(getattr(request, "remote_addr", "") or getattr(request, "ip", "") or "")
-        await self._sio.save_session(sid, {"address": address or "unknown"})
+        address = limits.client_address(environ.get("sanic.request"))
+        await self._sio.save_session(sid, {"address": address})
         return True
 
     async def session_request(self, sid: str, data: Any = None, *_extra: Any) -> None:
@@ -126,9 +125,11 @@ class SessionEvents:
         text = data.get("message")
         if text is None or text == "":
             return  # rasa-webchat opens its chat with an empty message: there is nothing to answer
-        text = text if isinstance(text, str) else str(text)
         await self._handle(
-            UserMessage(text, output, session, input_channel=CHANNEL, metadata=metadata)
+            UserMessage(
+                limits.message_text(text), output, session, input_channel=CHANNEL,
+                metadata=metadata,
+            )
         )
 
     async def _confirm(self, sid: str, session: str) -> str:

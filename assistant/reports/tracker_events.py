@@ -77,12 +77,7 @@ def read_user_turns(url: str, since: float) -> list[UserTurn]:
     Raises:
         TrackerDbError: If the URL is wrong or the database is missing or cannot be read.
     """
-    try:
-        parsed = make_url(url)
-    except sa.exc.ArgumentError:
-        raise TrackerDbError(
-            "Not a database URL: give one like sqlite:///var/rasa.db or postgresql://user@host/db"
-        ) from None
+    parsed = parse_url(url)
     engine = open_engine(parsed)
     query = (
         sa.select(EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.action_name, EVENTS.c.data)
@@ -99,6 +94,20 @@ def read_user_turns(url: str, since: float) -> list[UserTurn]:
         raise TrackerDbError(f"Could not read the conversations in {where}: {reason}") from None
     finally:
         engine.dispose()
+
+
+def parse_url(url: str) -> URL:
+    """``url`` as SQLAlchemy reads it.
+
+    Raises:
+        TrackerDbError: If it is not a database URL.
+    """
+    try:
+        return make_url(url)
+    except sa.exc.ArgumentError:
+        raise TrackerDbError(
+            "Not a database URL: give one like sqlite:///var/rasa.db or postgresql://user@host/db"
+        ) from None
 
 
 def open_engine(url: URL) -> Engine:

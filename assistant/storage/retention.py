@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 
 from assistant.reports import tracker_events
 from assistant.reports.tracker_events import EVENTS, TrackerDbError
@@ -123,12 +123,7 @@ def _engine(url: str) -> Engine:
     Other databases are opened as the reports open them (``tracker_events``); an SQLite file is
     opened writable here, where the reports open it read-only.
     """
-    try:
-        parsed = make_url(url)
-    except sa.exc.ArgumentError:
-        raise TrackerDbError(
-            "Not a database URL: give one like sqlite:///var/rasa.db or postgresql://user@host/db"
-        ) from None
+    parsed = tracker_events.parse_url(url)
     if parsed.get_backend_name() != "sqlite":
         return tracker_events.open_engine(parsed)
     if not parsed.database or not Path(parsed.database).is_file():
