@@ -54,6 +54,18 @@ def test_a_long_text_is_embedded(encoder: SentenceEncoder) -> None:
     assert np.linalg.norm(embedding) == pytest.approx(1.0, abs=1e-4)
 
 
+def test_only_the_first_tokens_of_a_long_text_are_embedded(encoder: SentenceEncoder) -> None:
+    """Beyond MAX_TOKENS, what follows changes nothing: a long message cannot hold the parse."""
+    start = "The integrated care board plans health services for Birmingham. " * 8  # > 100 tokens
+    first, second = encoder.encode([start + "Who chairs it?", start + "Ilu ludzi mieszka tu?" * 80])
+    np.testing.assert_allclose(first, second, atol=1e-5)
+
+
+def test_a_short_text_is_embedded_whole(encoder: SentenceEncoder) -> None:
+    first, second = encoder.encode(["who chairs the ICS", "who chairs the ICS board"])
+    assert first @ second < 0.999
+
+
 def test_all_cores_gives_the_same_embeddings(encoder: SentenceEncoder) -> None:
     texts = ["what is the ICS", "ile osób mieszka w Birmingham", "ICB的CEO是谁"]
     one_thread = encoder.encode(texts)
