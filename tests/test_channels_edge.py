@@ -201,3 +201,20 @@ def test_an_emergency_is_answered_in_the_language_of_its_phrase(text, code, dire
     assert sent[0]["text"] == curated(code).responses["utter_emergency"].text
     assert sent[0]["text"].index("999") < sent[0]["text"].index("111")
     assert given.text == text  # never machine-translated
+
+
+def test_a_turn_that_sent_no_reply_is_said_to_the_resident(caplog):
+    """Rasa logs a failed action (the action server down) and sends nothing: never silence."""
+
+    async def silent(_: UserMessage) -> None:
+        return None
+
+    with caplog.at_level(logging.ERROR):
+        _, sent = run(make_edge(), "what is a PCN?", rasa=silent)
+    assert [m["text"] for m in sent] == [message("technical_problem")]
+    assert "No reply was produced for s1" in caplog.text
+
+
+def test_a_turn_that_replied_gets_no_extra_message():
+    _, sent = run(make_edge(), "what is a PCN?")
+    assert [m["text"] for m in sent] == ["answer"]

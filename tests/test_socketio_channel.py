@@ -5,6 +5,9 @@ import asyncio
 import pytest
 import socketio
 
+from assistant.messages import message
+from tests.helpers import own_stack
+
 pytestmark = pytest.mark.server
 
 
@@ -187,3 +190,13 @@ def test_an_oversized_packet_does_not_stop_the_server(stack):
     asyncio.run(scenario())
     _, (answer,) = asyncio.run(conversation(stack.url, ["who chairs the ICS?"]))
     assert "Dame Yve Buckland" in answer[0]["text"]
+
+
+def test_a_resident_is_told_when_no_reply_could_be_made(trained_model, tmp_path):
+    """With the action server gone, Rasa only logs the failed action: the resident is told."""
+    with own_stack(trained_model, tmp_path) as own:
+        actions = own.processes["actions"]
+        actions.kill()
+        actions.wait(timeout=30)
+        _, (answer,) = asyncio.run(conversation(own.url, ["who chairs the ICS?"]))
+    assert [reply["text"] for reply in answer] == [message("technical_problem")]

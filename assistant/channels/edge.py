@@ -72,13 +72,18 @@ class Edge:
             with log_privacy.handling(raw[: self.max_message_chars * 4]):
                 record = outcome.begin()
                 try:
-                    await self._prepare(user_message)
+                    output = await self._prepare(user_message)
+                    sent_before = output.sent
                     await on_new_message(user_message)
                 except Exception:
                     # Logged without the text, which may hold personal details.
                     logger.exception("Could not handle a message from %s", user_message.sender_id)
                     await self.reply(user_message, "technical_problem")
                     return
+                if output.sent == sent_before:
+                    # Rasa logs a failed action (the action server down) and sends nothing.
+                    logger.error("No reply was produced for %s", user_message.sender_id)
+                    await self.reply(user_message, "technical_problem")
                 if record.failed:
                     await self.reply(user_message, "message_not_saved")
 
@@ -101,7 +106,8 @@ class Edge:
             return output
         return LocalisingOutput(output, language, self.localiser)
 
-    async def _prepare(self, user_message: UserMessage) -> None:
+    async def _prepare(self, user_message: UserMessage) -> LocalisingOutput:
+        """Clean, decide the language and translate in; return the localising output."""
         text = clean_message(user_message.text, self.max_message_chars)
         log_privacy.also_hide(text)
         metadata = dict(user_message.metadata or {})
@@ -122,7 +128,9 @@ class Edge:
         metadata.update(language=language.code, language_reason=decision.reason)
         user_message.text = text
         user_message.metadata = metadata
-        user_message.output_channel = self.localising(user_message.output_channel, language)
+        output = self.localising(user_message.output_channel, language)
+        user_message.output_channel = output
+        return output
 
     def _should_translate(self, text: str, language: str) -> bool:
         """Translate in only real text, in another language, with a pack, and no emergency."""

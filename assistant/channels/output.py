@@ -17,12 +17,17 @@ INTERNAL_KEYS = ("message_key", "message_values", "kb_entry", "utter_action", "t
 
 
 class LocalisingOutput(OutputChannel):
-    """Wraps the channel's own output: localises each message, then sends it on."""
+    """Wraps the channel's own output: localises each message, then sends it on.
+
+    Attributes:
+        sent: How many messages it has sent (the edge tells the resident when a turn sent none).
+    """
 
     def __init__(self, inner: OutputChannel, language: Language, localiser: Localiser) -> None:
         self._inner = inner
         self._language = language
         self._localiser = localiser
+        self.sent = 0
 
     def name(self) -> str:
         """The wrapped channel's name (Rasa picks channel-specific responses by it)."""
@@ -44,6 +49,7 @@ class LocalisingOutput(OutputChannel):
             await self._inner._send_message(recipient_id, socketio_message(payload))
         else:
             await self._inner.send_response(recipient_id, payload)
+        self.sent += 1
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """Send a plain text (e.g. the edge's own technical-problem message), localised."""

@@ -7,7 +7,6 @@ limit a 429 at once, and a failure a polite reply.
 """
 
 import inspect
-import logging
 import math
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -22,8 +21,6 @@ from assistant.channels import limits
 from assistant.channels.output import ResidentCollectingOutput
 from assistant.channels.services import Services, default_services
 from assistant.messages import message
-
-logger = logging.getLogger(__name__)
 
 CHANNEL = "rest"
 
@@ -89,9 +86,6 @@ def rest_blueprint(
             text, collector, sender, input_channel=CHANNEL, metadata=metadata
         )
         await handle(user_message)
-        if not collector.messages:
-            logger.error("No reply was produced for %s", sender)
-            await services.edge.reply(user_message, "technical_problem")
         return response.json(collector.messages)
 
     return webhook
