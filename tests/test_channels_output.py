@@ -83,6 +83,32 @@ def test_english_goes_out_as_it_is_with_its_metadata() -> None:
     assert sent["metadata"] == {"language": "en", "dir": "ltr", "translation": "none"}
 
 
+def test_a_reply_in_english_gives_its_notice_once_in_the_residents_language() -> None:
+    french_texts = CuratedTranslations(
+        language="fr",
+        responses={"answer_in_english_notice": CuratedText("Voici la réponse en anglais :", False)},
+        interface={},
+        kb={},
+    )
+    collected = ResidentCollectingOutput()
+    output = LocalisingOutput(collected, FRENCH, Localiser(lambda code: french_texts))
+    for text in ("The ICS is a partnership.", "You might also want to know:"):
+        send(output, "r", {"text": text, "message_key": "kb_answer"})
+    first, second = collected.messages
+    assert first["text"] == "Voici la réponse en anglais :\nThe ICS is a partnership."
+    assert second["text"] == "You might also want to know:"
+    assert [m["metadata"]["translation"] for m in (first, second)] == ["english", "english"]
+
+
+def test_each_reply_gives_its_own_notice() -> None:
+    collected = [ResidentCollectingOutput(), ResidentCollectingOutput()]
+    for reply in collected:
+        output = LocalisingOutput(reply, FRENCH, Localiser(curated))
+        send(output, "r", {"text": "The ICS is a partnership."})
+    notice = english_message("answer_in_english_notice")
+    assert all(reply.messages[0]["text"].startswith(notice) for reply in collected)
+
+
 def test_the_localisers_keys_and_empty_fields_are_not_sent() -> None:
     class Inner(ResidentCollectingOutput):
         async def send_response(self, recipient_id: str, message: dict) -> None:

@@ -19,10 +19,10 @@ from assistant.paths import DATA_DIR, PROJECT_ROOT, TRANSLATIONS_DIR
 from assistant.safety import all_safety_phrases, load_safety_only_languages
 from assistant.training_examples import read_examples
 from assistant.translation.curated import curated, load_curated
-from assistant.translation.localiser import SAFETY_RESPONSES, Localiser
+from assistant.translation.localiser import NOTICES, SAFETY_RESPONSES, Localiser
 from assistant.widget.settings import offered_languages
 from bench.heldout import load_heldout
-from tests.test_checks import check, copy_project
+from tests.test_checks import check, copy_project, line_of
 
 TESTS_DATA = Path(__file__).parent / "data"
 EMERGENCIES = yaml.safe_load((TESTS_DATA / "emergencies.yml").read_text(encoding="utf-8"))
@@ -31,6 +31,7 @@ SAFETY_INTENTS = {"emergency", "crisis", "urgent_care"}
 MIN_PHRASINGS = 10
 REGISTRY = default_registry()
 SAFETY_ONLY = load_safety_only_languages()
+TIER_2 = [lang.code for lang in REGISTRY if lang.tier == 2]
 EVERY_LANGUAGE = [*REGISTRY.codes, *(lang.code for lang in SAFETY_ONLY)]
 SCRIPTS = {lang.code: lang.script for lang in [*REGISTRY, *SAFETY_ONLY]}
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
@@ -155,6 +156,43 @@ def test_a_language_with_safety_texts_only_gets_other_answers_in_english_with_th
     assert localised.text == f"{english_message('answer_in_english_notice')}\n{greeting['text']}"
 
 
+@pytest.mark.parametrize("code", TIER_2)
+def test_a_tier_2_file_holds_its_safety_texts_and_the_two_notices_only(code):
+    texts = load_curated(TRANSLATIONS_DIR / f"{code}.yml")
+    assert set(texts.responses) == {*SAFETY_RESPONSES, *NOTICES}, code
+    assert (texts.interface, texts.kb, texts.questions) == ({}, {}, {}), code
+    for key in NOTICES:
+        notice = texts.responses[key].text
+        assert notice != english_message(key), (code, key)
+        assert not re.search(r"[\d{}]", notice), (code, key)
+
+
+class Marking:
+    """Machine translation that marks each text with its target language, and notes the texts."""
+
+    def __init__(self):
+        self.asked = []
+
+    async def translate_async(self, text, source, target, budget_seconds=None):
+        self.asked.append(text)
+        return f"[{target}] {text}"
+
+
+@pytest.mark.parametrize("code", TIER_2)
+def test_a_tier_2_answer_gets_the_curated_notice_in_english_or_machine_translated(code):
+    text = DOMAIN["responses"]["utter_greet"][0]["text"]
+    greeting = {"text": text, "utter_action": "utter_greet"}
+    notices = curated(code).responses
+    in_english = asyncio.run(Localiser(curated).localise(greeting, code))
+    assert in_english.translation == "english"
+    assert in_english.text == f"{notices['answer_in_english_notice'].text}\n{text}"
+    machine = Marking()
+    translated = asyncio.run(Localiser(curated, machine).localise(greeting, code))
+    assert translated.translation == "machine"
+    assert translated.text == f"[{code}] {text}\n{notices['machine_translated_notice'].text}"
+    assert machine.asked == [text]  # the notices are curated, never machine-translated
+
+
 def test_safety_only_languages_are_outside_the_registry_and_the_widget():
     codes = {lang.code for lang in SAFETY_ONLY}
     assert codes == {"ps", "ckb", "ku", "gu", "ti"}
@@ -196,6 +234,39 @@ def test_the_checks_want_a_tier_2_languages_safety_texts(tmp_path):
     assert problem.path == "translations/fr.yml"
     assert "French (fr) is a Tier-2 language" in problem.message
     assert "utter_emergency" in problem.message
+
+
+def test_the_checks_refuse_a_tier_2_text_other_than_safety_and_the_notices(tmp_path):
+    project = copy_project(tmp_path)
+    path = project / "translations" / "fr.yml"
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "  utter_greet:\n    text: Bonjour !\n    reviewed: false\n"
+        + "interface:\n  send:\n    text: Envoyer\n    reviewed: false\n",
+        encoding="utf-8",
+    )
+    problems = check(project)
+    assert [(p.path, p.line) for p in problems] == [
+        ("translations/fr.yml", line_of(project, "translations/fr.yml", "  utter_greet:")),
+        ("translations/fr.yml", line_of(project, "translations/fr.yml", "  send:")),
+    ]
+    assert "French (fr) is a Tier-2 language" in problems[0].message
+    assert "answer_in_english_notice and machine_translated_notice" in problems[0].message
+    assert "remove 'utter_greet' from 'responses:', or make French Tier 1" in problems[0].message
+    assert "remove 'send' from 'interface:'" in problems[1].message
+
+
+def test_the_checks_want_a_tier_2_notice_to_have_its_text(tmp_path):
+    project = copy_project(tmp_path)
+    path = project / "translations" / "de.yml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    notice = line_of(project, "translations/de.yml", "  machine_translated_notice:")
+    lines[notice] = '    text: ""\n'
+    path.write_text("".join(lines), encoding="utf-8")
+    [problem] = check(project)
+    assert (problem.path, problem.line) == ("translations/de.yml", notice)
+    assert "German (de) has no text for 'machine_translated_notice'" in problem.message
+    assert "data/messages/en.yml" in problem.message
 
 
 def test_the_checks_want_a_safety_only_languages_phrases_and_numbers(tmp_path):

@@ -28,6 +28,7 @@ class LocalisingOutput(OutputChannel):
         self._language = language
         self._localiser = localiser
         self.sent = 0
+        self._noticed: set[str] = set()  # a reply gives each notice once, in its first message
 
     def name(self) -> str:
         """The wrapped channel's name (Rasa picks channel-specific responses by it)."""
@@ -35,7 +36,9 @@ class LocalisingOutput(OutputChannel):
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         """Localise one bot message and send it through the wrapped channel."""
-        localised = await self._localiser.localise(message, self._language.code)
+        localised = await self._localiser.localise(message, self._language.code, self._noticed)
+        if localised.notice:
+            self._noticed.add(localised.notice)
         payload = {k: v for k, v in message.items() if k not in INTERNAL_KEYS and v is not None}
         payload["text"] = localised.text
         if localised.buttons:

@@ -2,8 +2,11 @@
 
 Safety messages are never machine-translated, and emergencies in a language are recognised from
 its curated phrases (``translations/safety/<code>.yml``), so neither may be missing: not in a
-Tier-1 language, nor in a Tier-2 or safety-only language (``safety_only:`` in the registry file),
-whose ``translations/<code>.yml`` may hold the safety messages alone.
+Tier-1 language, nor in a Tier-2 or safety-only language (``safety_only:`` in the registry file).
+A Tier-2 language's ``translations/<code>.yml`` holds the safety messages and may hold the two
+notices (answered in English, machine-translated), nothing else: a language with more curated
+text is Tier 1, where every text is checked. A safety-only language's file needs the safety
+messages.
 """
 
 from assistant.checks.documents import Document, Project
@@ -14,17 +17,22 @@ from assistant.checks.responses import (
     SAFETY_RESPONSES,
     signpost_problem,
 )
+from assistant.translation.curated import SECTIONS
+from assistant.translation.localiser import ENGLISH_NOTICE, MACHINE_NOTICE
 
 LANGUAGES_FILE = "data/languages.yml"
 SAFETY_ONLY = "safety_only"
 SAFETY_CATEGORIES = ("emergency", "crisis", "urgent_care")
 MIN_SAFETY_PHRASES = 5
+# What a Tier-2 language's file may hold besides its safety messages (all under 'responses:').
+TIER_2_NOTICES = (ENGLISH_NOTICE, MACHINE_NOTICE)
 
 
 def translation_problems(project: Project) -> list[Problem]:
     """Missing or wrong curated texts and safety phrases, for every language of the registry.
 
-    Tier 1 needs every text; Tier 2 and the safety-only languages the safety messages alone.
+    Tier 1 needs every text; Tier 2 and the safety-only languages the safety messages, and a
+    Tier-2 file may add the two notices but nothing else.
     Every language but English (``data/safety/en.yml``) needs its emergency phrases.
     """
     languages = project.document(LANGUAGES_FILE)
@@ -37,6 +45,7 @@ def translation_problems(project: Project) -> list[Problem]:
                 problems += _text_problems(project, code, name, english)
             else:
                 problems += _safety_text_problems(project, code, name, "a Tier-2 language")
+                problems += _tier_2_extra_problems(project, code, name)
             problems += _phrase_problems(project, code, name)
     for language in languages.sequence(SAFETY_ONLY) if languages else []:
         if isinstance(language, dict):
@@ -94,6 +103,45 @@ def _safety_text_problems(project: Project, code: str, name: str, kind: str) -> 
         "docs/languages.md). Safety messages are never machine-translated.",
     )
     return problems if doc is None else _safety_responses(doc, path, label, name)
+
+
+def _tier_2_extra_problems(project: Project, code: str, name: str) -> list[Problem]:
+    """Each text a Tier-2 file holds besides its safety messages and the two notices.
+
+    A notice it holds must have a text (the English is in data/messages/en.yml).
+    """
+    path, label = f"translations/{code}.yml", f"{name} ({code})"
+    doc = project.document(path, required=False)
+    if doc is None:
+        return []
+    problems = []
+    for section in SECTIONS:
+        for key, value in doc.mapping(section).items():
+            if section == "responses" and key in SAFETY_RESPONSES:
+                continue
+            if section == "responses" and key in TIER_2_NOTICES:
+                if not _text(value):
+                    problems.append(
+                        Problem(
+                            path,
+                            doc.line(section, key),
+                            f"{label} has no text for '{key}': translate it (the English is in "
+                            f"{MESSAGES_FILE}) as 'text:' with 'reviewed: false', or remove it.",
+                        )
+                    )
+                continue
+            problems.append(
+                Problem(
+                    path,
+                    doc.line(section, str(key)),
+                    f"{label} is a Tier-2 language in {LANGUAGES_FILE}, so {path} may hold only "
+                    f"the safety messages ({', '.join(SAFETY_RESPONSES)}) and the notices "
+                    f"{' and '.join(TIER_2_NOTICES)} under 'responses:': remove '{key}' from "
+                    f"'{section}:', or make {name} Tier 1 and curate every text (see "
+                    "docs/languages.md).",
+                )
+            )
+    return problems
 
 
 def _safety_responses(doc: Document, path: str, label: str, name: str) -> list[Problem]:

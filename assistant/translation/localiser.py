@@ -6,7 +6,7 @@ curated translation they go out in English, unchanged, so 999 still comes first.
 """
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -51,11 +51,13 @@ class Localised:
         text: The text to send.
         buttons: The buttons, titles translated where possible.
         translation: "none" (English asked for), "curated", "machine" or "english" (fallback).
+        notice: The notice added to the text (its data/messages key), or None.
     """
 
     text: str | None
     buttons: list[dict[str, Any]] | None
     translation: str
+    notice: str | None = None
 
 
 class Localiser:
@@ -72,14 +74,17 @@ class Localiser:
         self._curated = curated
         self._machine = machine
 
-    async def localise(self, message: dict[str, Any], language: str) -> Localised:
+    async def localise(
+        self, message: dict[str, Any], language: str, noticed: Collection[str] = ()
+    ) -> Localised:
         """Localise a message as Rasa hands it to an output channel.
 
         ``message`` carries the English ``text`` and ``buttons`` and, to find curated text,
         ``utter_action`` (a domain response) or ``message_key`` with ``message_values`` (a text
         composed by an action), and ``kb_entry`` for a knowledge-base answer. Every text the
         message needs from machine translation is asked for at once, so the message waits one
-        time budget in all; what is not back by then goes out in English.
+        time budget in all; what is not back by then goes out in English. A notice already in
+        ``noticed`` (given earlier in the same reply) is not repeated.
         """
         text, buttons = message.get("text"), message.get("buttons")
         if language == ENGLISH or not (text or buttons):
@@ -99,7 +104,9 @@ class Localiser:
             needs_notice = text is not None
         wanted += [b["title"] for b in buttons or [] if _curated_title(b, curated) is None]
         if needs_notice and key not in SAFETY_RESPONSES:
-            wanted += [english_message(k) for k in NOTICES if not _has(curated, k)]
+            wanted += [
+                english_message(k) for k in NOTICES if k not in noticed and not _has(curated, k)
+            ]
         found = await self._translate_all(wanted, language)
         localised_text: str | None
         if template is not None:
@@ -108,11 +115,10 @@ class Localiser:
             localised_text, translation = found.get(text), "machine"
         else:
             localised_text, translation = text, "english"
-        return Localised(
-            _with_notice(localised_text, translation, curated, key, found),
-            _buttons(buttons, curated, found),
-            translation,
+        with_notice, notice = _with_notice(
+            localised_text, translation, curated, key, found, noticed
         )
+        return Localised(with_notice, _buttons(buttons, curated, found), translation, notice)
 
     async def _translate_all(self, texts: list[str], language: str) -> Found:
         """Machine-translate every text at once: they share one time budget."""
@@ -195,18 +201,22 @@ def _with_notice(
     curated: CuratedTranslations | None,
     key: str | None,
     found: Found,
-) -> str | None:
+    noticed: Collection[str],
+) -> tuple[str | None, str | None]:
     """Add the notice that says the text was machine-translated, or is in English.
 
     The notice is curated where the language has it; otherwise it is itself machine-translated
-    (or, failing that, in English).
+    (or, failing that, in English). Returns the text and the notice's key (None: none added).
     """
     if text is None or key in SAFETY_RESPONSES or translation in ("none", "curated"):
-        return text
+        return text, None
     notice_key = MACHINE_NOTICE if translation == "machine" else ENGLISH_NOTICE
+    if notice_key in noticed:
+        return text, None
     curated_notice = curated.responses.get(notice_key) if curated else None
     if curated_notice is not None:
         notice = curated_notice.text
     else:
         notice = found.get(english_message(notice_key)) or english_message(notice_key)
-    return f"{text}\n{notice}" if translation == "machine" else f"{notice}\n{text}"
+    noticed_text = f"{text}\n{notice}" if translation == "machine" else f"{notice}\n{text}"
+    return noticed_text, notice_key
