@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
@@ -96,17 +97,32 @@ class SentenceEncoder:
         return embeddings.reshape(len(texts), self.dimension)
 
     def _first_tokens(self, text: str) -> str:
-        """The longest start of ``text`` of at most ``MAX_TOKENS`` tokens (counting is cheap)."""
-        if self._engine.token_count(text, is_query=True) <= MAX_TOKENS:
+        """The longest start of ``text`` within ``MAX_TOKENS``, cut after a whole word if it can.
+
+        Cutting inside a word can give a shorter start more tokens than a longer one, so the
+        search runs over whole words, then over the letters of a first word that is too long.
+        """
+        if self._count(text) <= MAX_TOKENS:
             return text
-        within, beyond = 0, len(text)
+        ends = [match.end() for match in re.finditer(r"\S+", text)]
+        words = self._longest(ends, lambda end: text[:end])
+        if words:
+            return text[: ends[words - 1]]
+        return text[: self._longest(list(range(1, len(text) + 1)), lambda end: text[:end])]
+
+    def _longest(self, ends: list[int], start_at: Callable[[int], str]) -> int:
+        """How many of ``ends`` can be taken before the start they cut exceeds ``MAX_TOKENS``."""
+        within, beyond = 0, len(ends) + 1
         while beyond - within > 1:
             middle = (within + beyond) // 2
-            if self._engine.token_count(text[:middle], is_query=True) <= MAX_TOKENS:
+            if self._count(start_at(ends[middle - 1])) <= MAX_TOKENS:
                 within = middle
             else:
                 beyond = middle
-        return text[:within]
+        return within
+
+    def _count(self, text: str) -> int:
+        return self._engine.token_count(text, is_query=True)
 
 
 def _bundled_openmp() -> ctypes.CDLL | None:
