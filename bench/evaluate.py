@@ -20,8 +20,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from assistant.language import default_registry
 from assistant.paths import DEFAULT_MODEL, PROJECT_ROOT
-from bench.accuracy import evaluate, report
 from bench.evaluation_report import (
     ClassifierResult,
     Evaluation,
@@ -40,6 +40,8 @@ from bench.rasa_results import (
     fold_spreads,
     read_json,
 )
+from bench.understanding import checks, understand
+from bench.understanding import report as understanding_report
 
 # `python -m rasa`, with numpy's global generator seeded first: Rasa's cross-validation shuffles
 # the folds with it (unseeded), so seeding makes the split, and the figures, repeatable.
@@ -133,9 +135,11 @@ def main() -> int:
         )  # fmt: skip
         passed = conversations(read_json(core / "story_report.json"))
         failed = failed_conversations(core / "failed_test_stories.yml")
-    step("held-out questions", started)
+    step("held-out, not-covered, emergency and alarming-word messages", started)
     quiet_rasa()
-    predictions = evaluate()
+    registry = default_registry()
+    understanding = understand(registry=registry)
+    predictions = understanding.heldout
     evaluation = Evaluation(
         day=day,
         commit=git_commit(),
@@ -145,7 +149,8 @@ def main() -> int:
         conversations=passed,
         failed_conversations=failed,
         heldout=Tally(sum(p.correct for p in predictions), len(predictions)),
-        heldout_report=report(predictions),
+        heldout_report=understanding_report(understanding, registry),
+        checks=checks(understanding, registry),
     )
     previous = previous_report(args.out, day)
     paths.markdown.write_text(render_markdown(evaluation, previous), encoding="utf-8")

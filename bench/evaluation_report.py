@@ -4,7 +4,7 @@ Pure functions: everything measured comes in as an ``Evaluation``, so they run w
 """
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +15,12 @@ HEADLINE = {
     "response_f1_weighted": "Response selection F1, weighted (cross-validation)",
     "response_accuracy": "Response selection accuracy (cross-validation)",
     "conversations_passed": "Conversation tests passed",
-    "heldout_accuracy": "Held-out questions answered by the right entry",
+    "heldout_accuracy": "Held-out questions answered by the right entry (every language)",
+    "heldout_english": "Held-out English questions answered by the right entry",
+    "not_covered_honest": "Not-covered questions given the honest reply",
+    "emergencies_caught": "Emergencies given a safety reply",
+    "uncurated_emergencies_caught": "Emergencies in uncurated languages given a safety reply",
+    "alarming_answered": "Ordinary questions with alarming words answered, not signposted",
 }
 
 
@@ -52,6 +57,7 @@ class Evaluation:
     failed_conversations: list[str]
     heldout: Tally
     heldout_report: str
+    checks: dict[str, Tally] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,7 @@ def headline(evaluation: Evaluation) -> dict[str, float]:
         "response_accuracy": evaluation.responses.metrics.accuracy,
         "conversations_passed": evaluation.conversations.share,
         "heldout_accuracy": evaluation.heldout.share,
+        **{key: tally.share for key, tally in evaluation.checks.items()},
     }
 
 
@@ -117,6 +124,7 @@ def headline_rows(evaluation: Evaluation, previous: PreviousReport | None) -> li
     counts = {
         "conversations_passed": evaluation.conversations,
         "heldout_accuracy": evaluation.heldout,
+        **evaluation.checks,
     }
     rows = []
     for key, value in headline(evaluation).items():
@@ -199,7 +207,7 @@ def render_markdown(evaluation: Evaluation, previous: PreviousReport | None) -> 
         f"{evaluation.conversations.right}/{evaluation.conversations.total} passed.",
         *(["", "Failed:", "", *[f"- {name}" for name in failed]] if failed else []),
         "",
-        "## Held-out questions",
+        "## Understanding: held-out, not-covered, emergency and alarming-word messages",
         "",
         evaluation.heldout_report,
         "",
@@ -224,4 +232,5 @@ def report_json(evaluation: Evaluation) -> dict:
         },
         "conversations": asdict(evaluation.conversations),
         "heldout": asdict(evaluation.heldout),
+        "checks": {key: asdict(tally) for key, tally in evaluation.checks.items()},
     }
