@@ -32,10 +32,10 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 IN_PROJECT := mkdir -p var/home && HOME=$(CURDIR)/var/home
 
 .PHONY: help setup train run test validate new-question shell evaluate unanswered purge lint \
-	bench bench-security screenshots lock clean
+	bench bench-security bench-side-by-side screenshots lock clean
 
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMPS)/venv: .python-version
 	@command -v python3.10 >/dev/null || { echo "Python 3.10 is needed (Rasa 3.6 runs on 3.8-3.10): install it, e.g. with pyenv." >&2; exit 1; }
@@ -106,6 +106,9 @@ bench: $(MODEL) $(STAMPS)/npm $(CHROMIUM) ## Measure training, start-up, latency
 
 bench-security: $(MODEL) ## Fuzz, crowd and 1 MB messages on a local copy (writes bench/security.md)
 	$(IN_PROJECT) $(PY) -m bench.security
+
+bench-side-by-side: $(MODEL) ## Latency, throughput and training vs a bare `rasa init` bot (writes bench/side_by_side.md)
+	$(IN_PROJECT) $(PY) -m bench.side_by_side
 
 screenshots: $(MODEL) $(STAMPS)/npm $(CHROMIUM) ## Refresh docs/screenshots from the widget's browser tests
 	$(IN_PROJECT) $(PY) -m pytest -q tests/test_widget_browser.py -k "opens_the_chat or urdu or small_screens"
