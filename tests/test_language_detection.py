@@ -119,6 +119,19 @@ def test_non_latin_scripts(registry, text, code):
         ("Buongiorno, vorrei sapere come iscrivermi da un medico di base.", "it"),
         ("Guten Tag, wie kann ich mich bei einem Hausarzt anmelden?", "de"),
         ("Merhaba, aile hekimine nasıl kayıt olabilirim?", "tr"),
+        # English words around names langdetect does not know
+        ("moseley medical centre pcn?", "en"),
+        ("is the limes medical centre in small heath pcn", "en"),
+        # too short for langdetect: told by question words only one language uses
+        ("Qui préside l'ICS ?", "fr"),
+        ("¿Quién preside el ICS?", "es"),
+        ("Quem preside o ICS?", "pt"),
+        ("Chi presiede l'ICS?", "it"),
+        ("Wer leitet das ICS?", "de"),
+        ("ICS nedir?", "tr"),
+        ("Cine conduce ICS?", "ro"),
+        ("Kto kieruje ICB?", "pl"),
+        ("ICS waa maxay", "so"),
     ],
 )
 def test_latin_script_languages(registry, text, code):
@@ -248,3 +261,21 @@ def test_invalid_romanised_word_lists_are_rejected(tmp_path, text, message):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match=message):
         load_romanised(path)
+
+
+def test_question_words_listed_twice_or_used_in_english_count_for_no_language(tmp_path):
+    from assistant.language.detection import load_question_words
+
+    path = tmp_path / "words.yml"
+    path.write_text("fr: [qui, une, come]\nit: [chi, una, come]\nes: [una, quién]\n", "utf-8")
+    words = load_question_words(path, english=frozenset({"come"}))
+    assert words == {"fr": {"qui", "une"}, "it": {"chi"}, "es": {"quién"}}
+
+
+def test_invalid_question_words_are_rejected(tmp_path):
+    from assistant.language.detection import load_question_words
+
+    path = tmp_path / "words.yml"
+    path.write_text("fr: qui\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="words.yml: expected a mapping"):
+        load_question_words(path)

@@ -26,12 +26,15 @@ import yaml
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
+from assistant.language.known_phrases import default_english_words
 from assistant.language.registry import Registry
 from assistant.paths import DATA_DIR
 
 ROMANISED_FILE = DATA_DIR / "language" / "romanised.yml"
+QUESTION_WORDS_FILE = DATA_DIR / "language" / "question_words.yml"
 
 LATIN = "Latin"
+ENGLISH = "en"
 # A Latin-script message is left to langdetect only with at least this many words and letters
 # (acronyms, numbers, postcodes and capitalised words inside a sentence, i.e. names, not
 # counted). Three words are not enough: langdetect calls "muhammad ali shah" Somali and
@@ -182,6 +185,32 @@ def load_romanised(path: Path = ROMANISED_FILE) -> RomanisedWords:
     return RomanisedWords(anchors=anchors, support=support)
 
 
+def load_question_words(
+    path: Path = QUESTION_WORDS_FILE, english: frozenset[str] = frozenset()
+) -> dict[str, frozenset[str]]:
+    """Each language's question words that no other language lists and English does not use.
+
+    Raises:
+        ValueError: If the file is not a mapping of language code to a list of words.
+    """
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict) or not all(_is_word_list(v, empty=False) for v in data.values()):
+        raise ValueError(f"{path}: expected a mapping of language code to a list of words")
+    listed = Counter(word.casefold() for words in data.values() for word in set(words))
+    return {
+        str(code): frozenset(
+            w.casefold() for w in words if listed[w.casefold()] == 1 and w.casefold() not in english
+        )
+        for code, words in data.items()
+    }
+
+
+@lru_cache(maxsize=1)
+def default_question_words() -> dict[str, frozenset[str]]:
+    """Load the project's question words on first use (English words left out) and keep them."""
+    return load_question_words(english=default_english_words())
+
+
 @lru_cache(maxsize=1)
 def default_romanised() -> RomanisedWords:
     """Load the project's Roman-script word lists on first use and keep them."""
@@ -330,6 +359,9 @@ def _latin(words: list[str], registry: Registry, romanised: RomanisedWords) -> D
         return Detection(code, LATIN, strong=long and clear)
     supported = {lang.code for lang in registry.with_script(LATIN)}
     if len(words) >= MIN_WORDS and letters >= MIN_LETTERS:
+        if ENGLISH in supported and _mostly_english(words):
+            # English words around a name langdetect does not know ("moseley medical centre")
+            return Detection(ENGLISH, LATIN, strong=long)
         for code, probability in _probabilities(" ".join(words), None):
             if code in supported:
                 if probability < MIN_PROBABILITY:
@@ -341,7 +373,17 @@ def _latin(words: list[str], registry: Registry, romanised: RomanisedWords) -> D
         marked = {code for code, marks in _LATIN_MARKERS.items() if set(marks) & set(lowered)}
         if len(marked) == 1 and (code := marked.pop()) in supported:
             return Detection(code, LATIN, strong=False)
+    typed = {word.casefold() for word in words}
+    asked = {c for c, listed in default_question_words().items() if typed & listed}
+    if len(asked) == 1 and (code := asked.pop()) in supported:
+        return Detection(code, LATIN, strong=False)
     return None
+
+
+def _mostly_english(words: list[str]) -> bool:
+    """Whether more than half the words are words of the English example phrasings."""
+    english = default_english_words()
+    return sum(word.casefold() in english for word in words) * 2 > len(words)
 
 
 def _roman(

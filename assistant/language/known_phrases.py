@@ -5,6 +5,7 @@ Short messages cannot be detected from their letters, but an exact phrasing from
 another language) is strong evidence.
 """
 
+import re
 from collections import defaultdict
 from functools import cache
 
@@ -14,6 +15,7 @@ from assistant.training_examples import read_examples
 
 LANGUAGE_NLU_DIR = DATA_DIR / "nlu" / "languages"
 ENGLISH_NLU_DIR = DATA_DIR / "nlu"
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
 @cache
@@ -37,3 +39,14 @@ def default_known_phrases() -> dict[str, str]:
 def known_language(text: str, phrases: dict[str, str] | None = None) -> str | None:
     """The language whose curated phrasing ``text`` is, or None."""
     return (phrases if phrases is not None else default_known_phrases()).get(normalise(text))
+
+
+@cache
+def default_english_words() -> frozenset[str]:
+    """Every word of the English example phrasings, in lower case."""
+    words: set[str] = set()
+    for path in sorted(ENGLISH_NLU_DIR.rglob("*.yml")):
+        if path.parent != LANGUAGE_NLU_DIR:
+            for _, example in read_examples(path):
+                words.update(_WORD.findall(example.casefold()))
+    return frozenset(words)
