@@ -36,6 +36,9 @@ from assistant.components.multilingual_featurizer import MultilingualSentenceFea
 MODEL_FILE = "linear_classifier.pkl"
 RANKING_LENGTH = 10
 FALLBACK_INTENT = "nlu_fallback"
+# Set (not in the output) on a message made out_of_scope for being far from every known question,
+# as opposed to one like the out-of-scope examples; read by OrganisationQuestion.
+FAR_FROM_KNOWN = "far_from_known"
 
 
 @dataclass
@@ -183,6 +186,7 @@ class LinearIntentClassifier(GraphComponent):
             self._set_entry(message, labels, row)
         if similarity < self._config["min_similarity"]:
             intent = {"name": self._config["out_of_scope_intent"], "confidence": 1 - similarity}
+            message.set(FAR_FROM_KNOWN, True)
         elif confidence < self._config["fallback_threshold"]:
             intent = {"name": FALLBACK_INTENT, "confidence": 1 - confidence}
         ranking = [intent, *(r for r in ranking if r["name"] != intent["name"])]

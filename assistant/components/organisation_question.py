@@ -11,10 +11,10 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT
 from rasa.shared.nlu.training_data.message import Message
 
+from assistant.components.linear_classifier import FAR_FROM_KNOWN
 from assistant.knowledge.organisation_patterns import ENTITY
 
 ASK_ORGANISATION = "ask_organisation"
-UNSURE_INTENTS = ("nlu_fallback", "out_of_scope")
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -22,7 +22,9 @@ class OrganisationQuestion(GraphComponent):
     """Sets ``ask_organisation`` when one organisation is named and the classifiers are unsure.
 
     "who are NHSE" or "what is BCHC" look like many knowledge-base questions to a classifier,
-    which is then unsure which one; naming an organisation settles it.
+    which is then unsure which one (or finds them far from all of them); naming an organisation
+    settles it. A message like the out-of-scope examples ("who runs the mental health trust")
+    stays out of scope: the documents do not name other organisations' staff.
     """
 
     @staticmethod
@@ -56,7 +58,7 @@ class OrganisationQuestion(GraphComponent):
 
     def _unsure(self, message: Message) -> bool:
         intent = (message.get(INTENT) or {}).get("name")
-        if intent in UNSURE_INTENTS:
+        if intent == "nlu_fallback" or (intent == "out_of_scope" and message.get(FAR_FROM_KNOWN)):
             return True
         if intent != "faq":
             return False
