@@ -1,4 +1,8 @@
-"""Treat an unsure message that names a partner organisation as a question about it."""
+"""Treat an unsure message that names a partner organisation as a question about it.
+
+And a question about a partner organisation's leaders ("who is the chief executive of UHB?")
+is out of scope: the documents name only the ICS's, the ICB's and BCWB's own.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from assistant.components.linear_classifier import FAR_FROM_KNOWN
 from assistant.knowledge.organisation_patterns import ENTITY
 
 ASK_ORGANISATION = "ask_organisation"
+OUT_OF_SCOPE = "out_of_scope"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -29,8 +34,12 @@ class OrganisationQuestion(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """Below this faq confidence, a named organisation decides the question."""
-        return {"faq_confidence": 0.5}
+        """The faq confidence below which a named organisation decides, and the leader entries.
+
+        ``leadership_entries`` name the ICS's, ICB's or BCWB's own leaders, never a partner
+        organisation's.
+        """
+        return {"faq_confidence": 0.5, "leadership_entries": []}
 
     @classmethod
     def create(
@@ -45,20 +54,31 @@ class OrganisationQuestion(GraphComponent):
 
     def __init__(self, config: dict[str, Any]) -> None:
         self._faq_confidence = float(config["faq_confidence"])
+        self._leadership = frozenset(f"faq/{entry}" for entry in config["leadership_entries"])
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Change the intent of each unsure message that names exactly one organisation."""
         for message in messages:
             named = {e["value"] for e in message.get(ENTITIES) or [] if e.get("entity") == ENTITY}
-            if len(named) == 1 and self._unsure(message):
+            if named and self._selected(message) in self._leadership:
+                message.set(INTENT, {"name": OUT_OF_SCOPE, "confidence": 1.0}, add_to_output=True)
+            elif len(named) == 1 and self._unsure(message):
                 message.set(
                     INTENT, {"name": ASK_ORGANISATION, "confidence": 1.0}, add_to_output=True
                 )
         return messages
 
+    @staticmethod
+    def _selected(message: Message) -> str | None:
+        """The knowledge-base entry chosen for a faq message (``faq/<entry>``), else None."""
+        if (message.get(INTENT) or {}).get("name") != "faq":
+            return None
+        selected = (message.get("response_selector") or {}).get("faq", {}).get("response", {})
+        return selected.get("intent_response_key")
+
     def _unsure(self, message: Message) -> bool:
         intent = (message.get(INTENT) or {}).get("name")
-        if intent == "nlu_fallback" or (intent == "out_of_scope" and message.get(FAR_FROM_KNOWN)):
+        if intent == "nlu_fallback" or (intent == OUT_OF_SCOPE and message.get(FAR_FROM_KNOWN)):
             return True
         if intent != "faq":
             return False
