@@ -38,18 +38,20 @@ class EmbeddingCache:
 
         Afterwards the file holds exactly these texts' embeddings.
         """
+        if not texts:
+            return encode([])
         keys = [self._key(text) for text in texts]
+        text_of = dict(zip(keys, texts, strict=True))
         known = self._read()
-        missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in known))
+        missing = [key for key in text_of if key not in known]
         if missing:
-            made = encode(missing)
-            known.update((self._key(t), row) for t, row in zip(missing, made, strict=True))
+            made = encode([text_of[key] for key in missing])
+            known.update(zip(missing, made, strict=True))
         rows = [known[key] for key in keys]
-        embeddings = np.vstack(rows) if rows else np.empty((0, 0), dtype=np.float32)
         self._write(dict(zip(keys, rows, strict=True)))
         logger.info("Embedded %d example phrasings, %d read from the cache", len(missing),
-                    len(set(keys)) - len(missing))  # fmt: skip
-        return embeddings
+                    len(text_of) - len(missing))  # fmt: skip
+        return np.vstack(rows)
 
     def _key(self, text: str) -> str:
         return hashlib.sha256(f"{self._identity}\0{text}".encode()).hexdigest()
@@ -65,8 +67,6 @@ class EmbeddingCache:
             return {}
 
     def _write(self, embeddings: dict[str, np.ndarray]) -> None:
-        if not embeddings:
-            return
         self._path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=self._path.parent, suffix=".npz")
         try:

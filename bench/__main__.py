@@ -9,9 +9,7 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,22 +25,11 @@ from assistant.paths import DEFAULT_MODEL, PROJECT_ROOT
 from bench.accuracy import evaluate, report
 from bench.heldout import load_heldout
 from bench.stats import percentile
+from bench.training import training_seconds
 from bench.widget import gzipped_kb, launcher_visible_ms
 
 RESULTS = Path(__file__).parent / "results.md"
 DECISIONS = PROJECT_ROOT / "tests" / "data" / "language_decisions.yml"
-
-
-def measure_training(out: Path) -> float:
-    """Seconds for a full training run from scratch (no Rasa cache)."""
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
-    started = time.monotonic()
-    subprocess.run(
-        [sys.executable, "-m", "rasa", "train", "--config", "config.yml", "--domain", "domain.yml",
-         "--data", "data/nlu", "data/rules", "--out", str(out), "--force"],
-        cwd=out.parent, env=env, check=True, capture_output=True,
-    )  # fmt: skip
-    return time.monotonic() - started
 
 
 def resident_memory_mb(pid: int) -> float:
@@ -97,13 +84,7 @@ def main() -> int:
     rows: list[tuple[str, str, str]] = []
     if not args.skip_training:
         with tempfile.TemporaryDirectory() as tmp:
-            work = Path(tmp) / "project"
-            shutil.copytree(
-                PROJECT_ROOT,
-                work,
-                ignore=shutil.ignore_patterns(".venv", "models", "var", ".rasa", ".git"),
-            )
-            seconds = measure_training(work / "models")
+            seconds = training_seconds(Path(tmp))
         rows.append(("Training from scratch", f"{seconds:.0f} s", "≤ 180 s"))
 
     questions = [q.text for q in load_heldout()]

@@ -39,7 +39,7 @@ from assistant import launcher
 from assistant.knowledge import default_knowledge_base
 from assistant.launcher import free_port
 from assistant.paths import DEFAULT_MODEL, VAR_DIR
-from assistant.settings import Settings, load_settings
+from assistant.settings import OPEN_RATE_LIMITS, Settings, load_settings
 from bench.stats import percentile
 from tests import hostile
 
@@ -48,7 +48,6 @@ RESULTS = Path(__file__).parent / "security.md"
 LOG_DIR = VAR_DIR / "bench-security"
 # All the load comes from 127.0.0.1: the per-address and per-conversation limits would refuse
 # most of it (429), which is what they are for, but then nothing else would be measured.
-OPEN_RATE_LIMITS = {"BSOL_RATE_PER_ADDRESS": "1000000/1", "BSOL_RATE_PER_CONVERSATION": "1000000/1"}
 QUESTION, ANSWER = "who chairs the ICS?", "Dame Yve Buckland"
 TIMEOUT_SECONDS = 60.0
 MEGABYTE = 1_000_000

@@ -34,10 +34,10 @@ import aiohttp
 from assistant import launcher
 from assistant.language.registry import Registry, default_registry
 from assistant.launcher import free_port
-from assistant.paths import DEFAULT_MODEL, PROJECT_ROOT
-from bench.__main__ import measure_training
+from assistant.paths import DEFAULT_MODEL
+from assistant.settings import OPEN_RATE_LIMITS
+from bench import training
 from bench.heldout import HeldOutQuestion, load_heldout
-from bench.security import OPEN_RATE_LIMITS
 from bench.stats import percentile
 from bench.understanding import ENGLISH, question_language
 
@@ -378,15 +378,6 @@ def stop(process: "subprocess.Popen[bytes]") -> None:
 # This assistant.
 
 
-def train_assistant(folder: Path) -> float:
-    """Seconds for this assistant's training from scratch, in a copy of the project."""
-    work = folder / "project"
-    shutil.copytree(
-        PROJECT_ROOT, work, ignore=shutil.ignore_patterns(".venv", "models", "var", ".rasa", ".git")
-    )
-    return measure_training(work / "models")
-
-
 def measure_assistant(model: Path, folder: Path, texts: Sequence[str], load: Load) -> LoadFigures:
     """Start this assistant (rate limits lifted) in ``folder``, apply the load, stop it."""
     with launcher.running(
@@ -412,7 +403,7 @@ def side_by_side(load: Load, log: Callable[[str], None] = say) -> Comparison:
         log("Bare bot: rasa init and training...")
         bare_model, bare_training = make_bare_bot(folder / "bare")
         log(f"Bare bot trained in {bare_training:.0f} s. This assistant: training...")
-        our_training = train_assistant(folder / "ours")
+        our_training = training.training_seconds(folder / "ours")
         shutil.rmtree(folder / "ours", ignore_errors=True)
         log(f"This assistant trained in {our_training:.0f} s. Bare bot: load...")
         with serving_bare_bot(folder / "bare", bare_model) as url:

@@ -10,10 +10,11 @@ from pathlib import Path
 
 from assistant import launcher
 from assistant.launcher import free_port
+from assistant.settings import OPEN_RATE_LIMITS
 
 # The whole suite talks to its servers from 127.0.0.1, faster than any resident: their rate
-# limits are lifted, and tests/test_rate_limits_server.py checks them on a server of its own.
-UNLIMITED = {"BSOL_RATE_PER_ADDRESS": "1000000/1", "BSOL_RATE_PER_CONVERSATION": "1000000/1"}
+# limits are lifted (OPEN_RATE_LIMITS), and tests/test_rate_limits_server.py checks them on a
+# server of its own.
 
 
 def post(url: str, body: bytes, timeout: float = 30) -> tuple[int, bytes]:
@@ -63,7 +64,7 @@ def non_loopback_address() -> str | None:
 
 @contextmanager
 def own_stack(
-    model: Path, folder: Path, environment: Mapping[str, str] = UNLIMITED, **options: object
+    model: Path, folder: Path, environment: Mapping[str, str] = OPEN_RATE_LIMITS, **options: object
 ) -> Iterator[launcher.Stack]:
     """A real Rasa server and action server of a test's own, on free ports, kept in ``folder``."""
     with launcher.running(

@@ -61,7 +61,7 @@ def test_only_the_first_tokens_of_a_long_text_are_embedded(encoder: SentenceEnco
     np.testing.assert_allclose(first, second, atol=1e-5)
 
 
-def test_a_short_text_is_embedded_whole(encoder: SentenceEncoder) -> None:
+def test_the_last_word_of_a_short_text_counts(encoder: SentenceEncoder) -> None:
     first, second = encoder.encode(["who chairs the ICS", "who chairs the ICS board"])
     assert first @ second < 0.999
 

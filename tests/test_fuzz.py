@@ -12,8 +12,6 @@ import asyncio
 import json
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Coroutine, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,7 +23,7 @@ from hypothesis import strategies as st
 
 from assistant.launcher import Stack
 from assistant.settings import load_settings
-from tests import hostile
+from tests import helpers, hostile
 from tests.helpers import own_stack
 
 pytestmark = pytest.mark.server
@@ -80,14 +78,8 @@ def event_args(draw: st.DrawFn, issued: Sequence[str]) -> tuple[Any, ...]:
 
 def post(url: str, body: bytes) -> tuple[int, bytes]:
     """POST ``body`` raw; a connection the server closes on an over-size body counts as 413."""
-    request = urllib.request.Request(
-        f"{url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
-    )
     try:
-        with urllib.request.urlopen(request, timeout=REPLY_SECONDS) as reply:
-            return reply.status, reply.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
+        return helpers.post(f"{url}/webhooks/rest/webhook", body, timeout=REPLY_SECONDS)
     except ConnectionError:
         if len(body) > load_settings().max_request_bytes:
             return 413, b'{"error": "closed"}'

@@ -57,10 +57,15 @@ class OrganisationQuestion(GraphComponent):
         self._leadership = frozenset(f"faq/{entry}" for entry in config["leadership_entries"])
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Change the intent of each unsure message that names exactly one organisation."""
+        """Set the intent of each message that names a partner organisation, where it must change.
+
+        Out of scope: a leader entry chosen for it. ``ask_organisation``: it is unsure and
+        names exactly one organisation.
+        """
         for message in messages:
             named = {e["value"] for e in message.get(ENTITIES) or [] if e.get("entity") == ENTITY}
-            if named and self._selected(message) in self._leadership:
+            chosen = self._selection(message).get("intent_response_key")
+            if named and chosen in self._leadership:
                 message.set(INTENT, {"name": OUT_OF_SCOPE, "confidence": 1.0}, add_to_output=True)
             elif len(named) == 1 and self._unsure(message):
                 message.set(
@@ -69,12 +74,11 @@ class OrganisationQuestion(GraphComponent):
         return messages
 
     @staticmethod
-    def _selected(message: Message) -> str | None:
-        """The knowledge-base entry chosen for a faq message (``faq/<entry>``), else None."""
+    def _selection(message: Message) -> dict[str, Any]:
+        """The entry chosen for a faq message (``intent_response_key``, ``confidence``), or {}."""
         if (message.get(INTENT) or {}).get("name") != "faq":
-            return None
-        selected = (message.get("response_selector") or {}).get("faq", {}).get("response", {})
-        return selected.get("intent_response_key")
+            return {}
+        return dict((message.get("response_selector") or {}).get("faq", {}).get("response", {}))
 
     def _unsure(self, message: Message) -> bool:
         intent = (message.get(INTENT) or {}).get("name")
@@ -82,5 +86,4 @@ class OrganisationQuestion(GraphComponent):
             return True
         if intent != "faq":
             return False
-        selected = (message.get("response_selector") or {}).get("faq", {}).get("response", {})
-        return float(selected.get("confidence", 0.0)) < self._faq_confidence
+        return float(self._selection(message).get("confidence", 0.0)) < self._faq_confidence

@@ -25,10 +25,8 @@ def default_known_phrases() -> dict[str, str]:
     for path in sorted(LANGUAGE_NLU_DIR.glob("*.yml")):
         for _, example in read_examples(path):
             owners[normalise(example)].add(path.stem)
-    for path in sorted(ENGLISH_NLU_DIR.rglob("*.yml")):
-        if path.parent != LANGUAGE_NLU_DIR:
-            for _, example in read_examples(path):
-                owners[normalise(example)].add("en")
+    for example in _english_examples():
+        owners[normalise(example)].add("en")
     return {
         phrase: langs.pop()
         for phrase, langs in owners.items()
@@ -44,9 +42,15 @@ def known_language(text: str, phrases: dict[str, str] | None = None) -> str | No
 @cache
 def default_english_words() -> frozenset[str]:
     """Every word of the English example phrasings, in lower case."""
-    words: set[str] = set()
-    for path in sorted(ENGLISH_NLU_DIR.rglob("*.yml")):
-        if path.parent != LANGUAGE_NLU_DIR:
-            for _, example in read_examples(path):
-                words.update(_WORD.findall(example.casefold()))
-    return frozenset(words)
+    return frozenset(w for e in _english_examples() for w in _WORD.findall(e.casefold()))
+
+
+@cache
+def _english_examples() -> tuple[str, ...]:
+    """Every English example phrasing (data/nlu outside data/nlu/languages), read once."""
+    return tuple(
+        example
+        for path in sorted(ENGLISH_NLU_DIR.rglob("*.yml"))
+        if path.parent != LANGUAGE_NLU_DIR
+        for _, example in read_examples(path)
+    )
