@@ -5,13 +5,20 @@ import pytest
 from assistant.knowledge.organisation_patterns import (
     build_matcher,
     find_organisations,
+    full_names,
     organisation_patterns,
+    with_full_names,
 )
 
 
 @pytest.fixture(scope="module")
-def nlp(kb):
-    return build_matcher(organisation_patterns(kb))
+def patterns(kb):
+    return organisation_patterns(kb)
+
+
+@pytest.fixture(scope="module")
+def nlp(patterns):
+    return build_matcher(patterns)
 
 
 @pytest.mark.parametrize(
@@ -44,3 +51,17 @@ def test_every_name_and_alias_is_a_pattern(kb):
 
 def test_ordinary_text_has_no_organisation(nlp):
     assert find_organisations(nlp, "who chairs the ICS") == []
+
+
+def test_an_alias_gets_the_full_name_after_it(nlp, patterns):
+    text = "what's bchc"
+    names = full_names(patterns)
+    assert with_full_names(text, find_organisations(nlp, text), names) == (
+        "what's bchc (Birmingham Community Healthcare NHS Foundation Trust)"
+    )
+
+
+def test_a_full_name_is_left_as_written(nlp, patterns):
+    text = "what does Birmingham City Council do"
+    names = full_names(patterns)
+    assert with_full_names(text, find_organisations(nlp, text), names) == text

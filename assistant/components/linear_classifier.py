@@ -31,6 +31,7 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
+from assistant.components.feature_text import feature_text
 from assistant.components.multilingual_featurizer import MultilingualSentenceFeaturizer
 
 MODEL_FILE = "linear_classifier.pkl"
@@ -114,7 +115,7 @@ class LinearIntentClassifier(GraphComponent):
         raw = np.vstack([_sentence_embedding(m) for m in examples])
         mean = raw.mean(axis=0)
         vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True)
-        vectorizer.fit([m.get(TEXT) for m in examples])
+        vectorizer.fit([feature_text(m) for m in examples])
         in_scope = np.array([label != self._config["out_of_scope_intent"] for label in labels])
         classifier = LinearSVC(
             C=self._config["regularisation_c"], random_state=self._config["random_seed"]
@@ -143,7 +144,7 @@ class LinearIntentClassifier(GraphComponent):
 
     def _features(self, messages: list[Message], raw: np.ndarray) -> csr_matrix:
         assert self._model is not None
-        ngrams = self._model.vectorizer.transform([m.get(TEXT) for m in messages])
+        ngrams = self._model.vectorizer.transform([feature_text(m) for m in messages])
         dense = _centred(raw, self._model.mean_embedding) * self._config["embedding_weight"]
         return hstack([ngrams, csr_matrix(dense)]).tocsr()
 

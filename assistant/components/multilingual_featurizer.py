@@ -20,6 +20,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from assistant.components.feature_text import feature_text
 from assistant.embedding_cache import EmbeddingCache
 from assistant.embeddings import SentenceEncoder
 from assistant.paths import VAR_DIR
@@ -29,7 +30,10 @@ CACHE_FILE = VAR_DIR / "embedding-cache" / "training.npz"
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class MultilingualSentenceFeaturizer(DenseFeaturizer, GraphComponent):
-    """Adds one 384-dimensional sentence embedding per message text (no sequence features)."""
+    """Adds one 384-dimensional sentence embedding per message (no sequence features).
+
+    It embeds the feature text (``assistant.components.feature_text``): organisations named in full.
+    """
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -74,13 +78,13 @@ class MultilingualSentenceFeaturizer(DenseFeaturizer, GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         """Add the sentence embedding of each message that has text."""
         with_text = [m for m in messages if m.get(TEXT)]
-        self._add(with_text, self._encoder.encode([m.get(TEXT) for m in with_text]))
+        self._add(with_text, self._encoder.encode([feature_text(m) for m in with_text]))
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Add the sentence embeddings to every training example, on every core, cached."""
         with_text = [m for m in training_data.training_examples if m.get(TEXT)]
-        texts = [m.get(TEXT) for m in with_text]
+        texts = [feature_text(m) for m in with_text]
         with self._encoder.all_cores():
             if self._cache is None:
                 embeddings = self._encoder.encode(texts)

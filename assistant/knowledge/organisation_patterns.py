@@ -19,6 +19,27 @@ def organisation_patterns(kb: KnowledgeBase) -> list[dict[str, str]]:
     ]
 
 
+def full_names(patterns: list[dict[str, str]]) -> dict[str, str]:
+    """Each organisation id's full name: its first pattern (see ``organisation_patterns``)."""
+    names: dict[str, str] = {}
+    for pattern in patterns:
+        names.setdefault(pattern["id"], pattern["pattern"])
+    return names
+
+
+def with_full_names(text: str, found: list[dict[str, Any]], names: dict[str, str]) -> str:
+    """``text`` with each organisation found in it (``find_organisations``) written in full.
+
+    A name written as an alias keeps its own words and gets the full name after it in
+    brackets: "the ambulance service" still says "ambulance" to the classifier.
+    """
+    for entity in sorted(found, key=lambda e: e["start"], reverse=True):
+        name = names[entity["value"]]
+        if text[entity["start"] : entity["end"]].casefold() != name.casefold():
+            text = text[: entity["end"]] + f" ({name})" + text[entity["end"] :]
+    return text
+
+
 def build_matcher(patterns: list[dict[str, str]]) -> Language:
     """Build a blank English spaCy pipeline whose entity ruler finds the patterns (any case)."""
     nlp = spacy.blank("en")
