@@ -1,4 +1,4 @@
-"""The pieces agree: the project passes every check, and held-out questions have real answers."""
+"""The pieces agree: the project passes every check; held-out and validation questions are real."""
 
 import pytest
 
@@ -6,7 +6,9 @@ from assistant.checks import run_checks
 from assistant.checks.examples import normalised
 from assistant.paths import DATA_DIR, PROJECT_ROOT
 from assistant.training_examples import read_examples
-from bench.heldout import load_heldout
+from bench.heldout import HELDOUT_DIR, load_heldout
+
+VALIDATION_DIR = PROJECT_ROOT / "tests" / "data" / "validation"
 
 
 def test_the_project_passes_every_check():
@@ -20,8 +22,9 @@ def test_the_project_passes_every_check_with_rasa_data_validate():
     assert not problems, "\n".join(str(problem) for problem in problems)
 
 
-def test_held_out_questions_point_at_real_answers_with_their_facts(kb):
-    questions = load_heldout()
+@pytest.mark.parametrize("directory", [HELDOUT_DIR, VALIDATION_DIR], ids=["heldout", "validation"])
+def test_questions_point_at_real_answers_with_their_facts_and_are_not_training_data(kb, directory):
+    questions = load_heldout(directory)
     assert len(questions) >= 40
     training = {
         normalised(example)
@@ -32,7 +35,7 @@ def test_held_out_questions_point_at_real_answers_with_their_facts(kb):
         answer = kb.entries[question.entry].answer if question.entry in kb.entries else None
         if answer is None:
             organisation = kb.organisation(question.entry)
-            assert organisation is not None, f"held-out question points at unknown {question.entry}"
+            assert organisation is not None, f"{question.text} points at unknown {question.entry}"
             answer = f"{organisation.name} {organisation.description}"
         for fact in question.expect:
             assert (
@@ -40,4 +43,4 @@ def test_held_out_questions_point_at_real_answers_with_their_facts(kb):
             ), f"{question.entry}: '{fact}' not in the answer"
         assert (
             normalised(question.text) not in training
-        ), f"held-out question is training data: {question.text}"
+        ), f"this question is training data: {question.text}"
