@@ -17,7 +17,9 @@ from assistant.knowledge.models import Entry, Organisation, Topic
 SOURCES_FILE = "sources.yml"
 ORGANISATIONS_FILE = "organisations.yml"
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-ENTRY_KEYS = {"id", "question", "answer", "source", "related"}
+ENTRY_KEYS = {"id", "question", "answer", "source", "related", "items", "person", "asks"}
+# Optional entry fields that follow-up questions read (see assistant.knowledge.models.Entry).
+FOLLOW_UP_KEYS = ("items", "person", "asks")
 ORGANISATION_KEYS = {"id", "name", "aliases", "kind", "description", "source"}
 
 
@@ -57,11 +59,13 @@ def load_knowledge_base(kb_dir: Path) -> KnowledgeBase:
                 problems.append(f"{_rel(path)}, entry '{entry.id}': the id is used twice")
             entries[entry.id] = entry
     for entry in entries.values():
-        for related in entry.related:
-            if related not in entries:
+        named = [("related", r) for r in entry.related] + [("items", i) for i in entry.items]
+        named += [("person", entry.person)] if entry.person else []
+        for field_name, other in named:
+            if other not in entries:
                 problems.append(
                     f"data/kb/{entry.topic}.yml, entry '{entry.id}': "
-                    f"related entry '{related}' does not exist"
+                    f"{field_name} entry '{other}' does not exist"
                 )
     organisations = _load_organisations(kb_dir / ORGANISATIONS_FILE, sources, problems)
     if problems:
@@ -135,14 +139,21 @@ def _parse_entry(
         problems.append(f"{where}, entry {index + 1}: expected a mapping with {sorted(ENTRY_KEYS)}")
         return None
     name = f"{where}, entry '{raw.get('id', index + 1)}'"
-    ok = _check_record(raw, ENTRY_KEYS, {"related"}, name, sources, problems)
+    ok = _check_record(raw, ENTRY_KEYS, {"related", *FOLLOW_UP_KEYS}, name, sources, problems)
     related = raw.get("related") or []
-    if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
-        problems.append(f"{name}: 'related' must be a list of entry ids")
-        ok = False
-    elif raw.get("id") in related:
+    items = raw.get("items") or []
+    for key, ids in (("related", related), ("items", items)):
+        if not isinstance(ids, list) or not all(isinstance(r, str) for r in ids):
+            problems.append(f"{name}: '{key}' must be a list of entry ids")
+            ok = False
+    if ok and raw.get("id") in related:
         problems.append(f"{name}: an entry cannot be related to itself")
         ok = False
+    for key in ("person", "asks"):
+        value = raw.get(key)
+        if value is not None and not (isinstance(value, str) and ID_PATTERN.match(value)):
+            problems.append(f"{name}: '{key}' must be a snake_case id")
+            ok = False
     if not ok:
         return None
     return Entry(
@@ -152,6 +163,9 @@ def _parse_entry(
         answer=_clean(raw["answer"]),
         source=raw["source"],
         related=tuple(related),
+        items=tuple(items),
+        person=raw.get("person"),
+        asks=raw.get("asks"),
     )
 
 

@@ -29,6 +29,11 @@ class Entry:
         answer: The answer in plain English.
         source: The file name of the source document the answer comes from.
         related: Ids of entries a resident may want next.
+        items: For an answer that lists things, the entries about each, in the answer's order
+            ("what does the first one mean?").
+        person: The entry about the person the answer names or quotes ("what did he say?").
+        asks: What the question asks, shared by the same question about another subject in
+            another entry of the topic (``chair``: "who chairs it?" after that subject).
     """
 
     id: str
@@ -37,6 +42,9 @@ class Entry:
     answer: str
     source: str
     related: tuple[str, ...] = field(default_factory=tuple)
+    items: tuple[str, ...] = field(default_factory=tuple)
+    person: str | None = None
+    asks: str | None = None
 
 
 @dataclass(frozen=True)
