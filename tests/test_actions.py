@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import ActionAnswerFaq, ActionAnswerMore, requested_entry_id
+from actions.answers import ActionAnswerFaq, ActionAnswerMore, button_entry_id, ranked_entry_ids
 from actions.languages import ActionListLanguages
 from actions.organisations import ActionAnswerOrganisation
 from actions.topics import ActionListTopics
@@ -55,13 +55,68 @@ def test_an_unknown_entry_is_answered_honestly_not_guessed():
     assert [m["response"] for m in messages] == ["utter_not_sure"]  # once, not a follow-up loop
 
 
-def test_requested_entry_prefers_a_buttons_entity_over_the_selector():
+def test_a_buttons_entry_is_read_from_its_entity_and_the_classifiers_from_its_ranking():
     message = {
         "entities": [{"entity": "entry", "value": "pcn_what_is"}],
-        "response_selector": {"faq": {"response": {"intent_response_key": "faq/ics_what_is"}}},
+        "response_selector": {
+            "faq": {
+                "response": {"intent_response_key": "faq/ics_what_is"},
+                "ranking": [
+                    {"intent_response_key": "faq/ics_what_is"},
+                    {"intent_response_key": "faq/icb_what_is"},
+                ],
+            }
+        },
     }
-    assert requested_entry_id(message) == "pcn_what_is"
-    assert requested_entry_id({"entities": []}) is None
+    assert button_entry_id(message) == "pcn_what_is"
+    assert button_entry_id({"entities": []}) is None
+    assert ranked_entry_ids(message) == ["ics_what_is", "icb_what_is"]
+
+
+def follow_up(text: str, last: str | None, ranked: list[str], intent: str = "faq") -> Tracker:
+    """A typed message after the answer ``last``, with the classifier's ranking."""
+    ranking = [{"intent_response_key": f"faq/{e}", "confidence": 0.1} for e in ranked]
+    return tracker(
+        "faq_typed",
+        slots={"kb_entry": last, "organisation": None},
+        latest_message={
+            "text": text,
+            "intent": {"name": intent, "confidence": 0.6},
+            "entities": [],
+            "metadata": {"language": "en"},
+            "response_selector": {"faq": {"response": ranking[0], "ranking": ranking}},
+        },
+    )
+
+
+def test_who_chairs_it_after_the_black_country_answer_names_its_chair():
+    state = follow_up("who chairs it?", "bcwb_what_is", ["ics_chair_who", "bcwb_chair_who"])
+    events, messages = run(ActionAnswerFaq(), state)
+    assert events == [SlotSet("kb_entry", "bcwb_chair_who")]
+    assert "Jonathan Fellows" in messages[0]["text"]
+
+
+def test_the_first_one_after_the_principles_is_subsidiarity_even_when_the_classifier_is_unsure():
+    state = follow_up(
+        "what does the first one mean?", "plan_principles_what_are", ["ics_what_is"], "nlu_fallback"
+    )
+    events, messages = run(ActionAnswerFaq(), state)
+    assert events == [SlotSet("kb_entry", "plan_principle_subsidiarity_what_is")]
+    assert "locally" in messages[0]["text"]
+
+
+def test_a_follow_up_with_no_answer_before_it_asks_for_the_whole_question():
+    state = follow_up("what does the first one mean?", None, ["ics_what_is"], "nlu_fallback")
+    events, messages = run(ActionAnswerFaq(), state)
+    assert events == []
+    assert "not sure what you are referring to" in messages[0]["text"]
+
+
+def test_an_unsure_message_that_is_no_follow_up_gets_the_not_sure_reply():
+    state = follow_up("qwzx blorp", "bcwb_what_is", ["ics_what_is"], "nlu_fallback")
+    events, messages = run(ActionAnswerFaq(), state)
+    assert events == []
+    assert [m["response"] for m in messages] == ["utter_not_sure"]
 
 
 def test_tell_me_more_follows_the_first_related_entry_not_yet_answered(kb):
