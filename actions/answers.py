@@ -34,6 +34,17 @@ def ranked_entry_ids(latest_message: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(key[len(prefix) :] for key in keys if key.startswith(prefix)))
 
 
+def top_entry(latest_message: dict[str, Any], share: float) -> str | None:
+    """The classifier's most likely entry, if its confidence is at least ``share``."""
+    selected = (latest_message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
+    response = selected.get("response") or {}
+    key = str(response.get("intent_response_key") or "")
+    prefix = f"{RETRIEVAL_INTENT}/"
+    if key.startswith(prefix) and float(response.get("confidence") or 0.0) >= share:
+        return key[len(prefix) :]
+    return None
+
+
 def typed_entry_id(
     latest_message: dict[str, Any], last: Entry | None, kb: KnowledgeBase, cues: FollowUpCues
 ) -> tuple[str | None, bool]:

@@ -152,9 +152,25 @@ def test_what_does_it_do_uses_the_organisation_talked_about_last():
     assert "Royal Orthopaedic" in messages[0]["text"]
 
 
-def test_with_no_organisation_known_the_partners_are_offered(kb):
+def test_with_no_organisation_known_a_clear_entry_answers_the_question():
     state = tracker("ask_organisation", slots={"kb_entry": None, "organisation": None})
     state.latest_message["entities"] = []
+    key = "faq/partners_councils_which"
+    state.latest_message["response_selector"] = {
+        "faq": {"response": {"intent_response_key": key, "confidence": 0.8}}
+    }
+    events, messages = run(ActionAnswerOrganisation(), state)
+    assert events == [SlotSet("kb_entry", "partners_councils_which")]
+    assert "Solihull Metropolitan Borough Council" in messages[0]["text"]
+
+
+def test_with_no_organisation_known_and_no_clear_entry_the_partners_are_offered(kb):
+    state = tracker("ask_organisation", slots={"kb_entry": None, "organisation": None})
+    state.latest_message["entities"] = []
+    key = "faq/partners_councils_which"
+    state.latest_message["response_selector"] = {
+        "faq": {"response": {"intent_response_key": key, "confidence": 0.3}}
+    }
     events, messages = run(ActionAnswerOrganisation(), state)
     assert events == []
     assert len(messages[0]["buttons"]) == len(kb.organisations)
