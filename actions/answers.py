@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.messaging import utter
 from actions.payloads import entry_button
 from assistant.follow_ups import Cue, FollowUpCues, default_cues, resolve
-from assistant.knowledge import Entry, KnowledgeBase, default_knowledge_base
+from assistant.knowledge import Entry, KnowledgeBase, Source, default_knowledge_base
 
 KB_ENTRY_SLOT = "kb_entry"
 RETRIEVAL_INTENT = "faq"
@@ -64,17 +64,27 @@ def typed_entry_id(
     return (reading.entry if reading.decides else predicted), cue.any
 
 
+def cite(dispatcher: CollectingDispatcher, source: Source) -> None:
+    """Record the source of the message just sent in that message's metadata.
+
+    Rasa keeps these keys in the bot message's metadata in the tracker store. ``source_file``
+    is for staff; ``citation`` (title and public address) is there only where
+    ``data/kb/sources.yml`` records an address, for a channel to link the title. The text
+    carries the title alone.
+    """
+    sent = dispatcher.messages[-1]
+    sent["source_file"] = source.file
+    if source.url:
+        sent["citation"] = {"title": source.title, "url": source.url}
+
+
 def answer_entry(
     dispatcher: CollectingDispatcher, kb: KnowledgeBase, entry: Entry
 ) -> list[EventType]:
-    """Send the entry's answer with its source, and its related questions as buttons."""
-    utter(
-        dispatcher,
-        "kb_answer",
-        kb_entry=entry.id,
-        answer=entry.answer,
-        source=kb.citation(entry.source),
-    )
+    """Send the entry's answer citing its source, and its related questions as buttons."""
+    source = kb.sources[entry.source]
+    utter(dispatcher, "kb_answer", kb_entry=entry.id, answer=entry.answer, source=source.title)
+    cite(dispatcher, source)
     related = [kb.entries[r] for r in entry.related if r in kb.entries]
     if related:
         utter(dispatcher, "related_intro", buttons=[entry_button(r) for r in related])

@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import answer_entry, top_entry
+from actions.answers import answer_entry, cite, top_entry
 from actions.messaging import utter
 from actions.payloads import organisation_button
 from assistant.knowledge import default_knowledge_base
@@ -46,11 +46,13 @@ class ActionAnswerOrganisation(Action):
                 buttons=[organisation_button(org) for org in kb.organisations.values()],
             )
             return []
+        source = kb.sources[organisation.source]
         utter(
             dispatcher,
             "organisation",
             name=organisation.name,
             description=organisation.description,
-            source=kb.citation(organisation.source),
+            source=source.title,
         )
+        cite(dispatcher, source)
         return [SlotSet(ORGANISATION_SLOT, organisation.id)]

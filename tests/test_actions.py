@@ -2,6 +2,7 @@
 
 import asyncio
 import copy
+import dataclasses
 import json
 from pathlib import Path
 
@@ -9,10 +10,17 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import ActionAnswerFaq, ActionAnswerMore, button_entry_id, ranked_entry_ids
+from actions.answers import (
+    ActionAnswerFaq,
+    ActionAnswerMore,
+    answer_entry,
+    button_entry_id,
+    ranked_entry_ids,
+)
 from actions.languages import ActionListLanguages
 from actions.organisations import ActionAnswerOrganisation
 from actions.topics import ActionListTopics
+from assistant.knowledge import Source
 
 TRACKERS = Path(__file__).parent / "data" / "trackers"
 
@@ -33,12 +41,34 @@ def test_a_typed_question_is_answered_with_its_source_and_related_questions(kb):
     events, messages = run(ActionAnswerFaq(), tracker("faq_typed"))
     assert events == [SlotSet("kb_entry", "ics_chair_who")]
     assert "Dame Yve Buckland" in messages[0]["text"]
-    assert (
-        "Source: Birmingham and Solihull STP approved as an Integrated Care System (news) "
-        "(000_c93b8dba418caeb3.txt)" in messages[0]["text"]
+    assert messages[0]["text"].endswith(
+        "\nSource: Birmingham and Solihull STP approved as an Integrated Care System (news)"
     )
     related = [b["payload"] for b in messages[1]["buttons"]]
     assert related == [f'/faq{{"entry":"{r}"}}' for r in kb.entries["ics_chair_who"].related]
+
+
+def test_the_source_file_is_kept_in_the_metadata_not_the_text(kb):
+    _, messages = run(ActionAnswerFaq(), tracker("faq_typed"))
+    answer = messages[0]
+    assert answer["source_file"] == kb.entries["ics_chair_who"].source == "000_c93b8dba418caeb3.txt"
+    assert ".txt" not in answer["text"]
+    assert ".txt" not in json.dumps(answer["message_values"])  # what the localiser fills in
+    assert "citation" not in answer  # no public address is recorded for the document
+
+
+def test_a_source_with_a_public_address_gives_a_citation_to_link(kb):
+    entry = kb.entries["ics_chair_who"]
+    url = "https://www.example.org/news/bsol-ics-approved"
+    linked = Source(entry.source, "Birmingham and Solihull ICS approved (news)", url)
+    with_url = dataclasses.replace(kb, sources={**kb.sources, entry.source: linked})
+    dispatcher = CollectingDispatcher()
+    answer_entry(dispatcher, with_url, entry)
+    answer = dispatcher.messages[0]
+    assert answer["citation"] == {"title": linked.title, "url": url}
+    assert answer["text"].endswith(f"\nSource: {linked.title}")  # the address is not in the text
+    assert answer["source_file"] == entry.source
+    assert "citation" not in dispatcher.messages[1]  # the related questions cite nothing
 
 
 def test_a_button_asks_for_its_entry():
@@ -142,7 +172,8 @@ def test_an_organisation_is_described_with_its_source():
     events, messages = run(ActionAnswerOrganisation(), tracker("ask_organisation"))
     assert events == [SlotSet("organisation", "royal_orthopaedic_hospital_nhs_foundation_trust")]
     assert messages[0]["text"].startswith("The Royal Orthopaedic Hospital NHS Foundation Trust: ")
-    assert "Source: Our Integrated Care System: About us" in messages[0]["text"]
+    assert messages[0]["text"].endswith("\nSource: Our Integrated Care System: About us")
+    assert messages[0]["source_file"] == "003_edeffa7479d8fefc.txt"
 
 
 def test_what_does_it_do_uses_the_organisation_talked_about_last():

@@ -4,15 +4,17 @@ Every problem found is reported at once, each naming its file and entry, so that
 file fails loudly at load time (and therefore in the tests and at server start).
 """
 
+import ipaddress
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
 from assistant.knowledge.base import KnowledgeBase
-from assistant.knowledge.models import Entry, Organisation, Topic
+from assistant.knowledge.models import Entry, Organisation, Source, Topic
 
 SOURCES_FILE = "sources.yml"
 ORGANISATIONS_FILE = "organisations.yml"
@@ -21,6 +23,7 @@ ENTRY_KEYS = {"id", "question", "answer", "source", "related", "items", "person"
 # Optional entry fields that follow-up questions read (see assistant.knowledge.models.Entry).
 FOLLOW_UP_KEYS = ("items", "person", "asks")
 ORGANISATION_KEYS = {"id", "name", "aliases", "kind", "description", "source"}
+SOURCE_KEYS = ("title", "url")
 
 
 class KnowledgeBaseError(ValueError):
@@ -92,19 +95,74 @@ def _read_yaml(path: Path, problems: list[str]) -> Any:
     return None
 
 
-def _load_sources(path: Path, problems: list[str]) -> dict[str, str]:
+def _load_sources(path: Path, problems: list[str]) -> dict[str, Source]:
+    """Each source as ``file name: title`` or ``file name: {title: ..., url: https://...}``."""
     data = _read_yaml(path, problems)
     if data is None:
         return {}
-    sources = data.get("sources") if isinstance(data, dict) else None
-    if not isinstance(sources, dict) or not sources:
+    raw = data.get("sources") if isinstance(data, dict) else None
+    if not isinstance(raw, dict) or not raw:
         problems.append(f"{_rel(path)}: expected a 'sources' mapping of file name to title")
         return {}
-    return {str(name): str(title) for name, title in sources.items()}
+    lines = _key_lines(path, "sources")
+    sources: dict[str, Source] = {}
+    for name, value in raw.items():
+        where = f"{_rel(path)}: line {lines.get(str(name), '?')}: the source '{name}'"
+        sources[str(name)] = _parse_source(str(name), value, where, problems)
+    return sources
+
+
+def _parse_source(name: str, value: Any, where: str, problems: list[str]) -> Source:
+    """One source; a broken one is still returned, so that records citing it are not reported."""
+    fields = value if isinstance(value, dict) else {"title": value}
+    unknown = sorted(str(key) for key in fields if key not in SOURCE_KEYS)
+    if unknown:
+        problems.append(f"{where} has unknown key(s) {unknown} (allowed: {', '.join(SOURCE_KEYS)})")
+    title, url = fields.get("title"), fields.get("url")
+    if not isinstance(title, str) or not title.strip():
+        problems.append(f"{where} has no title: write 'file name: title', or 'title:' under it")
+        title = name
+    if url is not None and not (isinstance(url, str) and _is_public_https(url)):
+        problems.append(
+            f"{where} has the url {url!r}, which is not a public https address: give the "
+            "document's own https:// address, or remove 'url'"
+        )
+        url = None
+    return Source(file=name, title=title.strip(), url=url)
+
+
+def _is_public_https(url: str) -> bool:
+    """Whether ``url`` is an https address on a named public host (no user, no IP address)."""
+    if not url.isascii() or any(ch.isspace() or not ch.isprintable() for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        _ = parts.port  # raises ValueError for a malformed port
+    except ValueError:
+        return False
+    if parts.scheme != "https" or parts.username or parts.password or "." not in host:
+        return False
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return True  # a host name, not an address
+    return False
+
+
+def _key_lines(path: Path, key: str) -> dict[str, int]:
+    """The line (1-based) of each key of the mapping under the top-level ``key``."""
+    root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    if not isinstance(root, yaml.MappingNode):
+        return {}
+    value = next((v for k, v in root.value if k.value == key), None)
+    if not isinstance(value, yaml.MappingNode):
+        return {}
+    return {str(k.value): k.start_mark.line + 1 for k, _ in value.value}
 
 
 def _load_topic(
-    path: Path, sources: dict[str, str], problems: list[str]
+    path: Path, sources: dict[str, Source], problems: list[str]
 ) -> tuple[Topic | None, list[Entry]]:
     data = _read_yaml(path, problems)
     if data is None:
@@ -133,7 +191,7 @@ def _load_topic(
 
 
 def _parse_entry(
-    raw: Any, index: int, topic: str, where: str, sources: dict[str, str], problems: list[str]
+    raw: Any, index: int, topic: str, where: str, sources: dict[str, Source], problems: list[str]
 ) -> Entry | None:
     if not isinstance(raw, dict):
         problems.append(f"{where}, entry {index + 1}: expected a mapping with {sorted(ENTRY_KEYS)}")
@@ -170,7 +228,7 @@ def _parse_entry(
 
 
 def _load_organisations(
-    path: Path, sources: dict[str, str], problems: list[str]
+    path: Path, sources: dict[str, Source], problems: list[str]
 ) -> list[Organisation]:
     data = _read_yaml(path, problems)
     if data is None:
@@ -219,7 +277,7 @@ def _check_record(
     keys: set[str],
     optional: Iterable[str],
     name: str,
-    sources: dict[str, str],
+    sources: dict[str, Source],
     problems: list[str],
 ) -> bool:
     """Check a record's keys, id, text fields and source; report each problem."""

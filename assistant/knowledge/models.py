@@ -1,6 +1,21 @@
-"""The knowledge base's records: topics, entries (question and answer) and organisations."""
+"""The knowledge base's records: sources, topics, entries (question and answer), organisations."""
 
 from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source document the knowledge base may cite (listed in ``data/kb/sources.yml``).
+
+    Attributes:
+        file: Its file name in ``../shared/sources``; for staff, never shown to residents.
+        title: Its title, which residents see in every language.
+        url: Its public https address, if ``sources.yml`` records one; else None.
+    """
+
+    file: str
+    title: str
+    url: str | None = None
 
 
 @dataclass(frozen=True)
