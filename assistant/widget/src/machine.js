@@ -2,11 +2,11 @@
  * The connection's state machine, written down as data: its states, the events each state
  * answers and where each one leads. An event a state does not list leaves it where it is.
  *
- *   idle ──need/send──▶ connecting ──confirmed──▶ connected ──send──▶ waiting ──reply──▶ connected
- *                          │  ▲                      │                  │
- *        connect/reply     │  │ retry                │ disconnected     │ replyTimeout
- *        timeout, refused  ▼  │                      ▼                  ▼
- *                         failed ◀──timeouts── reconnecting        unanswered ──retry/send──▶ waiting
+ *   idle ──need, send──▶ connecting ──confirmed──▶ connected
+ *   connected ──send──▶ waiting ──reply──▶ connected
+ *   waiting ──replyTimeout──▶ unanswered ──retry, send──▶ waiting
+ *   connected, waiting, unanswered ──disconnected──▶ reconnecting ──confirmed──▶ (as after connecting)
+ *   connecting, reconnecting ──a time-out, refused, …──▶ failed ──retry──▶ connecting
  *
  * States:
  * - idle: no connection yet (nothing loaded until the resident opens the chat or has a conversation).

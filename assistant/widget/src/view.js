@@ -1,7 +1,8 @@
 /**
  * The widget's DOM, inside an open shadow root: the launcher, the panel (a modal dialog) and
- * everything in it. It decides nothing: main.js tells it what to show, and it reports what the
- * resident does through the `on` handlers. Everything is built with createElement; messages go
+ * everything in it. main.js tells it what to show, and it reports what the resident does
+ * through the `on` handlers; it keeps only what the DOM needs (where the list is scrolled,
+ * whether the resident reads further up). Everything is built with createElement; messages go
  * in only as text nodes.
  */
 
@@ -122,7 +123,7 @@ export function createView({ window, settings, languages, texts, on }) {
   }, input, sendBtn);
   const limitNotice = h("p", { class: "limit-notice", id: "bsol-limit", "aria-live": "polite" });
   const counter = h("p", { class: "counter", hidden: true });
-  const status = h("div", { class: "composer-status" }, limitNotice, counter);
+  const status = h("div", { class: "composer-status" }, counter, limitNotice);
 
   const panel = h("div", {
     id: "bsol-panel", class: "panel " + side, role: "dialog", "aria-modal": "true",
