@@ -65,17 +65,12 @@ def typed_entry_id(
 
 
 def cite(dispatcher: CollectingDispatcher, source: Source) -> None:
-    """Record the source of the message just sent in that message's metadata.
+    """Record the source file of the message just sent, for staff, in that message.
 
-    Rasa keeps these keys in the bot message's metadata in the tracker store. ``source_file``
-    is for staff; ``citation`` (title and public address) is there only where
-    ``data/kb/sources.yml`` records an address, for a channel to link the title. The text
-    carries the title alone.
+    Rasa keeps ``source_file`` with the bot message in the tracker store; the channels never send
+    it. The text cites the title (and the public address, see ``Source.cited``).
     """
-    sent = dispatcher.messages[-1]
-    sent["source_file"] = source.file
-    if source.url:
-        sent["citation"] = {"title": source.title, "url": source.url}
+    dispatcher.messages[-1]["source_file"] = source.file
 
 
 def answer_entry(
@@ -83,7 +78,7 @@ def answer_entry(
 ) -> list[EventType]:
     """Send the entry's answer citing its source, and its related questions as buttons."""
     source = kb.sources[entry.source]
-    utter(dispatcher, "kb_answer", kb_entry=entry.id, answer=entry.answer, source=source.title)
+    utter(dispatcher, "kb_answer", kb_entry=entry.id, answer=entry.answer, source=source.cited)
     cite(dispatcher, source)
     related = [kb.entries[r] for r in entry.related if r in kb.entries]
     if related:

@@ -52,7 +52,7 @@ class ActionAnswerOrganisation(Action):
             "organisation",
             name=organisation.name,
             description=organisation.description,
-            source=source.title,
+            source=source.cited,
         )
         cite(dispatcher, source)
         return [SlotSet(ORGANISATION_SLOT, organisation.id)]

@@ -54,10 +54,10 @@ def test_the_source_file_is_kept_in_the_metadata_not_the_text(kb):
     assert answer["source_file"] == kb.entries["ics_chair_who"].source == "000_c93b8dba418caeb3.txt"
     assert ".txt" not in answer["text"]
     assert ".txt" not in json.dumps(answer["message_values"])  # what the localiser fills in
-    assert "citation" not in answer  # no public address is recorded for the document
+    assert "http" not in answer["text"]  # no public address is recorded for the document
 
 
-def test_a_source_with_a_public_address_gives_a_citation_to_link(kb):
+def test_a_source_with_a_public_address_is_cited_with_it(kb):
     entry = kb.entries["ics_chair_who"]
     url = "https://www.example.org/news/bsol-ics-approved"
     linked = Source(entry.source, "Birmingham and Solihull ICS approved (news)", url)
@@ -65,10 +65,9 @@ def test_a_source_with_a_public_address_gives_a_citation_to_link(kb):
     dispatcher = CollectingDispatcher()
     answer_entry(dispatcher, with_url, entry)
     answer = dispatcher.messages[0]
-    assert answer["citation"] == {"title": linked.title, "url": url}
-    assert answer["text"].endswith(f"\nSource: {linked.title}")  # the address is not in the text
+    assert answer["text"].endswith(f"\nSource: {linked.title} ({url})")  # a link in the widget
     assert answer["source_file"] == entry.source
-    assert "citation" not in dispatcher.messages[1]  # the related questions cite nothing
+    assert "source_file" not in dispatcher.messages[1]  # the related questions cite nothing
 
 
 def test_a_button_asks_for_its_entry():

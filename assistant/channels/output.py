@@ -16,7 +16,6 @@ from assistant.translation.localiser import Localiser
 # Kept in the tracker store for staff and the localiser, never sent to a resident as they are.
 INTERNAL_KEYS = (
     "message_key", "message_values", "kb_entry", "utter_action", "timestamp", "source_file",
-    "citation",
 )  # fmt: skip
 
 

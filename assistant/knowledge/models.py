@@ -17,6 +17,14 @@ class Source:
     title: str
     url: str | None = None
 
+    @property
+    def cited(self) -> str:
+        """How a reply cites it: its title, then its public address where one is recorded.
+
+        The address in the text is a link in the widget and readable on every other channel.
+        """
+        return f"{self.title} ({self.url})" if self.url else self.title
+
 
 @dataclass(frozen=True)
 class Topic:

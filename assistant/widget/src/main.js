@@ -117,7 +117,10 @@ export function startWidget(injected, script, window) {
     // Without an explicit choice, the interface follows the language the assistant answers in.
     if (reply.switchTo) applyLanguage(reply.switchTo);
     if (reply.quickReplies) clearQuickReplies(); // quick replies only after the last message that has them
-    const message = { from: "bot", text: reply.text, lang: reply.lang, dir: reply.dir, quickReplies: reply.quickReplies };
+    const message = {
+      from: "bot", text: reply.text, lang: reply.lang, dir: reply.dir,
+      quickReplies: reply.quickReplies, repliesLang: reply.repliesLang,
+    };
     if (store.add(message)) view.removeOldest();
     view.addMessage(message);
     if (reply.text) view.announce(reply.text, reply.lang);

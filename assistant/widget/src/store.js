@@ -44,7 +44,9 @@ export function readReply(raw, { languages, language, explicit }) {
   const lang = typeof meta.language === "string" && LANGUAGE_TAG.test(meta.language)
     ? meta.language : current;
   const dir = meta.dir === "rtl" || meta.dir === "ltr" ? meta.dir : languages.dir(known ? lang : current);
-  return { shown: Boolean(text || quickReplies), text, quickReplies, lang, dir, switchTo };
+  // Answered in English (no curated or machine translation): its buttons' titles are English.
+  const repliesLang = meta.translation === "english" ? "en" : lang;
+  return { shown: Boolean(text || quickReplies), text, quickReplies, lang, dir, switchTo, repliesLang };
 }
 
 function emptyState() {

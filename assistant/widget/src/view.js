@@ -191,7 +191,8 @@ export function createView({ window, settings, languages, texts, on }) {
     const li = h("li", { class: "message " + m.from, lang: m.lang, dir: m.dir },
       h("span", { class: "visually-hidden", text: prefix + " " }),
       h("div", { class: "bubble" }, ...linkify(m.text, m.lang)));
-    if (m.quickReplies) li.append(quickReplies(m.quickReplies));
+    // English titles in another language's reply are marked, so screen readers read them as English.
+    if (m.quickReplies) li.append(quickReplies(m.quickReplies, m.repliesLang || m.lang));
     return li;
   }
 

@@ -153,7 +153,9 @@ test("quick replies keep a title and a payload, each standing for the other when
 test("a reply in another language switches the interface unless the resident chose one", () => {
   const raw = { text: "جواب", metadata: { language: "ur", dir: "rtl" } };
   const followed = readReply(raw, { languages: LANGUAGES, language: "en", explicit: false });
-  assert.deepEqual(followed, { shown: true, text: "جواب", quickReplies: undefined, lang: "ur", dir: "rtl", switchTo: "ur" });
+  assert.deepEqual(followed, {
+    shown: true, text: "جواب", quickReplies: undefined, lang: "ur", dir: "rtl", switchTo: "ur", repliesLang: "ur",
+  });
   const chosen = readReply(raw, { languages: LANGUAGES, language: "en", explicit: true });
   assert.equal(chosen.switchTo, null);
 });
@@ -164,6 +166,14 @@ test("a reply's direction comes from its metadata, else from its language", () =
   assert.equal(readReply({ text: "x", metadata: { language: "fr" } }, context).dir, "ltr");
   assert.equal(readReply({ text: "x", metadata: { language: "<script>" } }, context).lang, "en");
   assert.equal(readReply({ text: "x" }, { ...context, language: "ur" }).dir, "rtl");
+});
+
+test("the buttons of a reply answered in English are marked English", () => {
+  const context = { languages: LANGUAGES, language: "pl", explicit: true };
+  const english = readReply({ text: "x", metadata: { language: "pl", translation: "english" } }, context);
+  assert.equal(english.repliesLang, "en");
+  const curated = readReply({ text: "x", metadata: { language: "pl", translation: "curated" } }, context);
+  assert.equal(curated.repliesLang, "pl");
 });
 
 test("a reply with neither text nor buttons is not shown; buttons alone are", () => {
