@@ -32,7 +32,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 IN_PROJECT := mkdir -p var/home && HOME=$(CURDIR)/var/home
 
 .PHONY: help setup train run test validate new-question shell evaluate unanswered purge lint \
-	bench bench-security bench-side-by-side screenshots lock clean
+	bench bench-security bench-side-by-side screenshots lock clean widget test-widget
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -57,6 +57,22 @@ $(STAMPS)/npm: $(STAMPS)/venv $(WIDGET)/package.json $(WIDGET)/package-lock.json
 	npm ci --prefix $(WIDGET) --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The widget's script, the one file partners embed: bundled by esbuild from its modules in
+# assistant/widget/src (build output, not committed). Every target that starts the assistant
+# needs it: the server reads it when it starts.
+WIDGET_JS := $(WIDGET)/static/widget.js
+WIDGET_SOURCES := $(wildcard $(WIDGET)/src/*.js) $(WIDGET)/build.mjs
+
+$(WIDGET_JS): $(WIDGET_SOURCES) $(STAMPS)/npm
+	node $(WIDGET)/build.mjs
+
+widget: $(WIDGET_JS) ## Build the widget's script (assistant/widget/static/widget.js) from assistant/widget/src
+
+test-widget: ## Unit-test the widget's modules (connection state machine, store, ...) with node --test
+	node --test $(WIDGET)/test/
+
+shell bench bench-security bench-side-by-side screenshots: $(WIDGET_JS)
+
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-noto-core >/dev/null
@@ -70,11 +86,11 @@ $(MODEL): $(STAMPS)/deps $(TRAINING_INPUTS)
 
 train: $(MODEL) ## Train the model (only when training data, config or components changed)
 
-run: $(MODEL) $(STAMPS)/npm ## Set up, train if needed and start the assistant (PORT, ACTION_PORT, DEMO_PORT)
+run: $(MODEL) $(STAMPS)/npm $(WIDGET_JS) ## Set up, train if needed and start the assistant (PORT, ACTION_PORT, DEMO_PORT)
 	$(IN_PROJECT) $(PY) -m assistant serve --port $(PORT) --action-port $(ACTION_PORT) \
 		--demo-port $(DEMO_PORT)
 
-test: $(MODEL) $(STAMPS)/npm $(CHROMIUM) lint ## Set up, train if needed, lint, and run the whole test suite
+test: $(MODEL) $(STAMPS)/npm $(WIDGET_JS) $(CHROMIUM) lint test-widget ## Set up, train if needed, lint, and run the whole test suite
 	$(IN_PROJECT) $(PY) -m pytest
 
 validate: $(STAMPS)/deps ## Check the knowledge base, all data and translations; names each problem's file:line

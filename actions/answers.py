@@ -8,34 +8,78 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.messaging import utter
 from actions.payloads import entry_button
-from assistant.knowledge import Entry, KnowledgeBase, default_knowledge_base
+from assistant.follow_ups import Cue, FollowUpCues, default_cues, resolve
+from assistant.knowledge import Entry, KnowledgeBase, Source, default_knowledge_base
 
 KB_ENTRY_SLOT = "kb_entry"
 RETRIEVAL_INTENT = "faq"
+# Recognised by the classifier as pointing back ("who is he?"), even with no curated cue word.
+FOLLOW_UP_INTENT = "follow_up"
 
 
-def requested_entry_id(latest_message: dict[str, Any]) -> str | None:
-    """Return the entry a message asks for: a button's ``entry`` entity, else the selector pick."""
+def button_entry_id(latest_message: dict[str, Any]) -> str | None:
+    """The entry a button asks for (its ``entry`` entity), or None for a typed message."""
     for entity in latest_message.get("entities") or []:
         if entity.get("entity") == "entry":
             return str(entity.get("value"))
+    return None
+
+
+def ranked_entry_ids(latest_message: dict[str, Any]) -> list[str]:
+    """The classifier's entries for a message, its choice first, then the rest of its ranking."""
     selected = (latest_message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
-    key = (selected.get("response") or {}).get("intent_response_key") or ""
     prefix = f"{RETRIEVAL_INTENT}/"
-    return key[len(prefix) :] if key.startswith(prefix) else None
+    ranked = [selected.get("response") or {}, *(selected.get("ranking") or [])]
+    keys = [str(r.get("intent_response_key") or "") for r in ranked]
+    return list(dict.fromkeys(key[len(prefix) :] for key in keys if key.startswith(prefix)))
+
+
+def top_entry(latest_message: dict[str, Any], share: float) -> str | None:
+    """The classifier's most likely entry, if its confidence is at least ``share``."""
+    selected = (latest_message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
+    response = selected.get("response") or {}
+    key = str(response.get("intent_response_key") or "")
+    prefix = f"{RETRIEVAL_INTENT}/"
+    if key.startswith(prefix) and float(response.get("confidence") or 0.0) >= share:
+        return key[len(prefix) :]
+    return None
+
+
+def typed_entry_id(
+    latest_message: dict[str, Any], last: Entry | None, kb: KnowledgeBase, cues: FollowUpCues
+) -> tuple[str | None, bool]:
+    """The entry a typed message asks for, read as a follow-up to ``last`` where it is one.
+
+    Returns:
+        The entry id (None: unsure or nothing fits), and whether the message pointed back.
+    """
+    intent = (latest_message.get("intent") or {}).get("name")
+    ranked = ranked_entry_ids(latest_message)
+    predicted = ranked[0] if intent == RETRIEVAL_INTENT and ranked else None
+    language = str((latest_message.get("metadata") or {}).get("language") or "en")
+    cue = cues.of(str(latest_message.get("text") or ""), language)
+    if intent == FOLLOW_UP_INTENT and not cue.any:
+        cue = Cue(refers=True)
+    reading = resolve(cue, last, predicted, ranked, kb)
+    return (reading.entry if reading.decides else predicted), cue.any
+
+
+def cite(dispatcher: CollectingDispatcher, source: Source) -> None:
+    """Record the source file of the message just sent, for staff, in that message.
+
+    Rasa keeps ``source_file`` with the bot message in the tracker store; the channels never send
+    it. The text cites the title (and the public address, see ``Source.cited``).
+    """
+    dispatcher.messages[-1]["source_file"] = source.file
 
 
 def answer_entry(
     dispatcher: CollectingDispatcher, kb: KnowledgeBase, entry: Entry
 ) -> list[EventType]:
-    """Send the entry's answer with its source, and its related questions as buttons."""
-    utter(
-        dispatcher,
-        "kb_answer",
-        kb_entry=entry.id,
-        answer=entry.answer,
-        source=kb.citation(entry.source),
-    )
+    """Send the entry's answer citing its source, and its related questions as buttons."""
+    source = kb.sources[entry.source]
+    utter(dispatcher, "kb_answer", kb_entry=entry.id, answer=entry.answer, source=source.cited)
+    cite(dispatcher, source)
     related = [kb.entries[r] for r in entry.related if r in kb.entries]
     if related:
         utter(dispatcher, "related_intro", buttons=[entry_button(r) for r in related])
@@ -43,7 +87,11 @@ def answer_entry(
 
 
 class ActionAnswerFaq(Action):
-    """Answer the knowledge-base question the resident asked (typed or from a button)."""
+    """Answer the knowledge-base question the resident asked (typed or from a button).
+
+    It also runs when the classifier was unsure: a follow-up ("who chairs it?", "the first
+    one") is answered from the conversation's last answer, kept in the ``kb_entry`` slot.
+    """
 
     def name(self) -> str:
         """The action's name in the domain."""
@@ -52,14 +100,22 @@ class ActionAnswerFaq(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        """Look the entry up and answer it; if it does not exist, say honestly we are not sure."""
+        """Look the entry up and answer it; if there is none, say honestly we are not sure."""
         kb = default_knowledge_base()
-        entry_id = requested_entry_id(tracker.latest_message)
+        latest = tracker.latest_message
+        entry_id, points_back = button_entry_id(latest), False
+        if entry_id is None:
+            last = kb.entry(tracker.get_slot(KB_ENTRY_SLOT) or "")
+            entry_id, points_back = typed_entry_id(latest, last, kb, default_cues())
         entry = kb.entry(entry_id) if entry_id else None
-        if entry is None:  # e.g. a forged button payload: say it once (a follow-up action loops)
+        if entry is not None:
+            return answer_entry(dispatcher, kb, entry)
+        # Unsure, or a forged button payload: say it once (a follow-up action loops).
+        if points_back:
+            utter(dispatcher, "follow_up_unclear")
+        else:
             dispatcher.utter_message(response="utter_not_sure")
-            return []
-        return answer_entry(dispatcher, kb, entry)
+        return []
 
 
 class ActionAnswerMore(Action):

@@ -9,7 +9,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from assistant.channels.edge import Edge
 from assistant.channels.output import LocalisingOutput
-from assistant.language import default_registry
+from assistant.language import ConversationLanguage, default_registry
 from assistant.messages import message
 from assistant.safety import all_safety_phrases
 from assistant.storage import outcome
@@ -51,10 +51,10 @@ class FakeTranslator:
 class FakeLanguages:
     """The conversation-language lookup: a dict, and a record of who was looked up."""
 
-    def __init__(self, languages: dict[str, str] | None = None) -> None:
+    def __init__(self, languages: dict[str, ConversationLanguage] | None = None) -> None:
         self.languages, self.looked_up = languages or {}, []
 
-    async def __call__(self, sender_id: str) -> str | None:
+    async def __call__(self, sender_id: str) -> ConversationLanguage | None:
         self.looked_up.append(sender_id)
         return self.languages.get(sender_id)
 
@@ -96,7 +96,7 @@ def test_the_message_is_cleaned_and_its_language_recorded():
 
 
 def test_an_explicit_language_needs_no_tracker_read():
-    languages = FakeLanguages({"s1": "pl"})
+    languages = FakeLanguages({"s1": ConversationLanguage("pl")})
     edge = make_edge(languages=languages)
     given, sent = run(edge, "who chairs the ICS?", metadata={"language": "ur"})
     assert languages.looked_up == []
@@ -105,8 +105,27 @@ def test_an_explicit_language_needs_no_tracker_read():
 
 
 def test_the_conversations_language_is_kept_for_a_short_reply():
-    given, _ = run(make_edge(languages=FakeLanguages({"s1": "pl"})), "ok")
+    given, _ = run(make_edge(languages=FakeLanguages({"s1": ConversationLanguage("pl")})), "ok")
     assert given.metadata["language"] == "pl"
+
+
+def test_a_chosen_language_is_kept_for_a_message_in_english_and_stays_chosen():
+    languages = FakeLanguages({"s1": ConversationLanguage("ur", chosen=True)})
+    given, _ = run(make_edge(languages=languages), "what is the integrated care system?")
+    assert given.metadata["language"] == "ur"
+    assert given.metadata["language_chosen"] == "ur"
+
+
+def test_a_detected_language_is_not_a_choice():
+    languages = FakeLanguages({"s1": ConversationLanguage("ur")})
+    given, _ = run(make_edge(languages=languages), "what is the integrated care system?")
+    assert given.metadata["language"] == "en"
+    assert "language_chosen" not in given.metadata
+
+
+def test_a_switch_request_is_recorded_as_the_residents_choice():
+    given, _ = run(make_edge(), "اردو میں بات کریں")
+    assert given.metadata["language_chosen"] == "ur"
 
 
 def test_a_message_in_a_language_with_a_pack_is_translated_in():

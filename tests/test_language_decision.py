@@ -7,11 +7,13 @@ import yaml
 
 from assistant.language import (
     REASONS,
+    ConversationLanguage,
     Decision,
     Registry,
     decide,
     default_registry,
     default_switch_phrases,
+    is_choice,
     load_switch_phrases,
 )
 from assistant.language.decision import SWITCH_PHRASES_FILE, fold
@@ -207,6 +209,26 @@ def test_detection_changes_the_language_only_when_sure(registry):
     assert decide(None, "fa", "سلام", registry) == Decision("fa", "conversation")
     # Detection agreeing with the conversation keeps it.
     assert decide(None, "ur", "کیا حال ہے", registry) == Decision("ur", "conversation")
+
+
+def test_a_chosen_language_is_kept_whatever_the_message_is_written_in(registry):
+    long_polish = "Dzień dobry, chciałbym umówić wizytę u lekarza"
+    for text in ("what is the integrated care system?", long_polish, "ok"):
+        assert decide(None, "ur", text, registry, chosen=True) == Decision("ur", "conversation")
+
+
+def test_only_another_choice_changes_a_chosen_language(registry):
+    assert decide(None, "ur", "po polsku", registry, chosen=True) == Decision("pl", "switch")
+    assert decide("en", "ur", "سلام", registry, chosen=True) == Decision("en", "explicit")
+
+
+def test_a_choice_is_made_by_asking_or_the_widget_and_kept_only_while_unchanged():
+    previous = ConversationLanguage("ur", chosen=True)
+    assert is_choice(Decision("pl", "switch"), None)
+    assert is_choice(Decision("en", "explicit"), None)
+    assert is_choice(Decision("ur", "conversation"), previous)
+    assert not is_choice(Decision("ur", "conversation"), ConversationLanguage("ur"))
+    assert not is_choice(Decision("pl", "detected"), None)
 
 
 def test_an_unsupported_conversation_language_is_ignored(registry):

@@ -5,7 +5,9 @@ import asyncio
 import pytest
 
 from assistant.messages import message as english_message
+from assistant.translation.bidi import FSI, PDI, without_isolates
 from assistant.translation.curated import CuratedText, CuratedTranslations, load_curated
+from assistant.translation.curated import curated as project_curated
 from assistant.translation.localiser import Localised, Localiser
 
 URDU = CuratedTranslations(
@@ -65,11 +67,11 @@ def test_a_curated_kb_answer_fills_the_curated_template_and_keeps_the_source():
     message = {
         "text": "A PCN is...\nSource: About us",
         "message_key": "kb_answer",
-        "message_values": {"answer": "A PCN is...", "source": "About us (003.txt)"},
+        "message_values": {"answer": "A PCN is...", "source": "About us"},
         "kb_entry": "pcn_what_is",
     }
     result = localise(Localiser(curated, machine), message, "ur")
-    assert result.text == "پرائمری کیئر نیٹ ورک ...\nماخذ: About us (003.txt)"
+    assert result.text == "پرائمری کیئر نیٹ ورک ...\nماخذ: About us"
     assert result.translation == "curated"
 
 
@@ -245,3 +247,82 @@ def test_safety_text_without_curated_text_is_never_sent_to_the_machine():
     result = localise(Localiser(lambda _: None, recording), message, "fr")
     assert (result.text, result.buttons, result.translation) == (text, buttons, "english")
     assert recording.asked == []
+
+
+RIGHT_TO_LEFT = ("ur", "ar")
+ABOUT_US = "Our Integrated Care System: About us"
+PCN_ANSWER = {
+    "text": f"A PCN is...\nSource: {ABOUT_US}",
+    "message_key": "kb_answer",
+    "message_values": {"answer": "A PCN is...", "source": ABOUT_US},
+    "kb_entry": "pcn_what_is",
+    "buttons": [
+        {"title": "What is a PCN?", "payload": '/faq{"entry":"pcn_what_is"}'},
+        {"title": "Who chairs it?", "payload": '/faq{"entry":"ics_chair_who"}'},
+    ],
+}
+
+
+def marked(text: str) -> str:
+    return text.replace("⟦", FSI).replace("⟧", PDI)
+
+
+def test_in_a_right_to_left_language_names_and_numbers_are_isolated_text_and_buttons():
+    urdu = CuratedTranslations(
+        language="ur",
+        responses=URDU.responses,
+        interface={},
+        kb={"pcn_what_is": CuratedText("PCN میں GP پریکٹسز ہیں۔", False)},
+        questions={"pcn_what_is": CuratedText("پرائمری کیئر نیٹ ورک (PCN) کیا ہے؟", False)},
+    )
+    localiser = Localiser(lambda _: urdu, no_machine, right_to_left=RIGHT_TO_LEFT)
+    result = localise(localiser, PCN_ANSWER, "ur")
+    assert result.text == marked(f"⟦PCN⟧ میں ⟦GP⟧ پریکٹسز ہیں۔\nماخذ: ⟦{ABOUT_US}⟧")
+    assert result.translation == "curated"
+    assert result.buttons == [
+        {
+            "title": marked("پرائمری کیئر نیٹ ورک (⟦PCN⟧) کیا ہے؟"),
+            "payload": PCN_ANSWER["buttons"][0]["payload"],
+        },
+        {"title": marked("⟦Who chairs it⟧?"), "payload": PCN_ANSWER["buttons"][1]["payload"]},
+    ]
+
+
+def test_the_citation_is_the_same_title_in_every_language():
+    for code in ("ur", "ar", "pl", "zh", "so"):
+        localiser = Localiser(project_curated, no_machine, right_to_left=RIGHT_TO_LEFT)
+        result = localise(localiser, PCN_ANSWER, code)
+        assert result.translation == "curated", code
+        assert without_isolates(result.text).endswith(f": {ABOUT_US}"), code
+
+
+def test_a_left_to_right_language_is_not_isolated():
+    localiser = Localiser(project_curated, machine, right_to_left=RIGHT_TO_LEFT)
+    for code in ("en", "pl", "so", "zh", "fr"):
+        result = localise(localiser, PCN_ANSWER, code)
+        texts = [result.text, *(button["title"] for button in result.buttons)]
+        assert not any(FSI in text or PDI in text for text in texts), code
+    assert localise(localiser, PCN_ANSWER, "en").text == PCN_ANSWER["text"]
+
+
+def test_an_english_answer_in_a_right_to_left_language_is_isolated_under_its_notice():
+    localiser = Localiser(curated, no_machine, right_to_left=RIGHT_TO_LEFT)
+    message = {"text": "The ICS is a partnership.", "utter_action": "utter_ics"}
+    result = localise(localiser, message, "ur")
+    assert result.text == marked("معذرت، یہ جواب انگریزی میں ہے:\n⟦The ICS is a partnership⟧.")
+    assert result.translation == "english"
+
+
+def test_a_right_to_left_safety_text_keeps_its_curated_words_and_999_first():
+    localiser = Localiser(project_curated, machine, right_to_left=RIGHT_TO_LEFT)
+    for code in RIGHT_TO_LEFT:
+        message = {
+            "text": "If this is an emergency, call 999 now.",
+            "utter_action": "utter_emergency",
+        }
+        result = localise(localiser, message, code)
+        curated_text = project_curated(code).responses["utter_emergency"].text
+        assert result.translation == "curated"
+        assert without_isolates(result.text) == curated_text
+        assert marked("⟦999⟧") in result.text
+        assert result.text.index("999") < result.text.index("111")

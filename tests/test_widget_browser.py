@@ -230,6 +230,99 @@ def test_start_again_begins_a_new_conversation(page):
     expect(more).not_to_contain_text("Integrated Care Board (ICB)")
 
 
+def composer(page: Page) -> Locator:
+    return page.locator("#bsol-assistant textarea")
+
+
+def test_a_message_too_long_stops_at_the_limit_and_the_resident_is_told(axe_page):
+    page = axe_page
+    open_chat(page)
+    box = composer(page)
+    notice = page.locator("#bsol-assistant .limit-notice")
+    expect(notice).to_have_attribute("aria-live", "polite")
+    expect(notice).to_be_empty()
+    box.fill("word " * 250)  # 1,250 characters, pasted at once
+    expect(notice).to_have_text(
+        "You have reached the limit of 1,000 characters for one message. "
+        "Please send the rest in another message."
+    )
+    expect(page.locator("#bsol-assistant .counter")).to_have_text("1,000 of 1,000 characters")
+    assert box.input_value() == "word " * 200
+    screenshot(page, "too-long")
+    assert axe_violations(page) == []
+    box.press("x")  # typing goes no further
+    assert box.input_value() == "word " * 200
+    box.press("Backspace")
+    box.press("Backspace")
+    expect(notice).to_be_empty()
+    expect(page.locator("#bsol-assistant .counter")).to_have_text("998 of 1,000 characters")
+    box.press("Enter")
+    sent = page.locator("#bsol-assistant .message.user .bubble").last
+    expect(sent).to_have_text(("word " * 200)[:998])
+    expect(page.locator("#bsol-assistant .counter")).to_be_hidden()
+
+
+QUICK_QUESTIONS = [
+    "What is the ICB?",
+    "What is a PCN?",
+    "How many GP practices are there?",
+    "What is the ICS?",
+    "Who is the Chief Executive of the ICB?",
+]
+# Questions whose answers no other question here gets: when one is shown, all before it are.
+STRATEGY = ("What did the strategy presentation cover?", "Dr Varney's talk covered six things")
+STRATEGY_LENGTH = ("What is the Integrated Care Strategy?", "10-year plan")
+MESSAGES_LIST = "document.querySelector('#bsol-assistant').shadowRoot.querySelector('.messages')"
+
+
+def answer_with(page: Page, text: str) -> Locator:
+    return page.locator("#bsol-assistant .message.bot", has_text=text)
+
+
+def send_all(page: Page, questions: list[str]) -> None:
+    page.evaluate("questions => questions.forEach(q => BSOLAssistant.send(q))", questions)
+
+
+def test_after_many_quick_messages_the_view_follows_the_newest_answer(page):
+    open_chat(page)
+    question, answer = STRATEGY_LENGTH
+    send_all(page, QUICK_QUESTIONS * 4 + [question])
+    expect(answer_with(page, answer)).to_have_count(1, timeout=4 * ANSWER_SECONDS * 1000)
+    expect(bot_messages(page).last).to_be_in_viewport(ratio=1)
+    expect(answer_with(page, "Source:").first).not_to_be_in_viewport()
+    expect(page.get_by_role("button", name="New message")).to_be_hidden()
+
+
+def test_a_reply_while_the_resident_reads_further_up_waits_behind_a_new_message_button(axe_page):
+    page = axe_page
+    open_chat(page)
+    send_all(page, [*QUICK_QUESTIONS, STRATEGY[0]])
+    expect(answer_with(page, STRATEGY[1])).to_have_count(1, timeout=2 * ANSWER_SECONDS * 1000)
+    # The resident scrolls back to the start while the next reply is on its way. (The scroll
+    # event is sent at once, so the reply cannot come before the widget knows.)
+    page.evaluate(
+        f"""question => {{
+            BSOLAssistant.send(question);
+            const list = {MESSAGES_LIST};
+            list.scrollTop = 0;
+            list.dispatchEvent(new Event("scroll"));
+        }}""",
+        STRATEGY_LENGTH[0],
+    )
+    newest = answer_with(page, STRATEGY_LENGTH[1])
+    expect(newest).to_have_count(1, timeout=ANSWER_SECONDS * 1000)
+    jump = page.get_by_role("button", name="New message")
+    expect(jump).to_be_visible()
+    expect(newest).not_to_be_in_viewport()
+    assert page.evaluate(f"() => {MESSAGES_LIST}.scrollTop") == 0  # left where they were reading
+    screenshot(page, "new-message")
+    assert axe_violations(page) == []
+    jump.click()
+    expect(newest).to_be_in_viewport()
+    expect(jump).to_be_hidden()
+    expect(composer(page)).to_be_focused()
+
+
 def test_no_accessibility_violations_closed_and_open(axe_page):
     page = axe_page
     assert axe_violations(page) == []

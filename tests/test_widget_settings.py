@@ -14,7 +14,7 @@ def no_packs(source: str, target: str) -> bool:
 
 
 def settings(kb, can_translate=no_packs):
-    return widget_settings(CONFIG, default_registry(), can_translate, kb)
+    return widget_settings(CONFIG, default_registry(), can_translate, kb, max_message_chars=1000)
 
 
 def test_without_packs_the_picker_offers_english_and_every_tier_1_language(kb):
@@ -56,3 +56,8 @@ def test_welcome_examples_ask_entries_with_curated_titles(kb):
 def test_time_outs_come_from_the_config(kb):
     result = settings(kb)
     assert (result["replyTimeoutSeconds"], result["connectTimeoutSeconds"]) == (20.0, 10.0)
+
+
+def test_the_message_length_limit_is_the_one_given(kb):
+    result = widget_settings(CONFIG, default_registry(), no_packs, kb, max_message_chars=250)
+    assert result["maxMessageChars"] == 250

@@ -98,7 +98,10 @@ class Project:
         for path in sorted((root / "data" / "nlu").rglob("*.yml")):
             for intent, example in read_examples(path):
                 phrasings.setdefault(normalised(example), (intent, _rel(path, root)))
-        sources = {str(k): str(v) for k, v in _load(kb_dir / SOURCES_FILE)["sources"].items()}
+        sources = {
+            str(k): str(v["title"] if isinstance(v, dict) else v)
+            for k, v in _load(kb_dir / SOURCES_FILE)["sources"].items()
+        }
         return cls(topics, sources, entries, phrasings)
 
     @property

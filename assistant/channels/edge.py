@@ -19,7 +19,7 @@ from rasa.shared.core.events import UserUttered
 
 from assistant import log_privacy
 from assistant.channels.output import LocalisingOutput
-from assistant.language import Language, Registry, decide
+from assistant.language import ConversationLanguage, Language, Registry, decide, is_choice
 from assistant.messages import message
 from assistant.safety import SafetyPhrases
 from assistant.storage import outcome
@@ -29,9 +29,11 @@ from assistant.translation.localiser import Localiser
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
-LanguageLookup = Callable[[str], Awaitable["str | None"]]
+LanguageLookup = Callable[[str], Awaitable["ConversationLanguage | None"]]
 ENGLISH = "en"
 SWITCH_PAYLOAD = "/switch_language"
+# User-message metadata: the language the resident chose, kept until they choose another.
+CHOSEN_LANGUAGE = "language_chosen"
 
 
 class Translator(Protocol):
@@ -53,7 +55,8 @@ class Edge:
         safety: The curated emergency phrases (an emergency is never machine-translated).
         translator: Machine translation, awaited off the event loop.
         localiser: Puts each reply into the resident's language.
-        conversation_language: The language of a conversation's last message, or None.
+        conversation_language: A conversation's language so far (and whether the resident
+            chose it), or None.
         max_message_chars: Messages are cut to this length before anything else reads them.
     """
 
@@ -114,7 +117,13 @@ class Edge:
         explicit = metadata.get("language") if isinstance(metadata.get("language"), str) else None
         # An explicit choice (the widget sends one with every message) needs no tracker read.
         previous = None if explicit else await self.conversation_language(user_message.sender_id)
-        decision = decide(explicit, previous, text, self.registry)
+        decision = decide(
+            explicit,
+            previous.code if previous else None,
+            text,
+            self.registry,
+            chosen=previous is not None and previous.chosen,
+        )
         # An emergency is answered in the language of its phrase when that has curated texts.
         language = self.safety.reply_language(text, self.language(decision.language))
         if decision.reason == "switch":
@@ -126,6 +135,9 @@ class Edge:
                 metadata["original_text"] = text
                 text = translated
         metadata.update(language=language.code, language_reason=decision.reason)
+        if is_choice(decision, previous):
+            # The language asked for, kept by the next messages (not an emergency's reply language).
+            metadata[CHOSEN_LANGUAGE] = decision.language
         user_message.text = text
         user_message.metadata = metadata
         output = self.localising(user_message.output_channel, language)
@@ -143,7 +155,7 @@ class Edge:
 
 
 class TrackerLanguage:
-    """The language of a conversation's last message, read from the tracker store.
+    """A conversation's language, its last message's or the one the resident chose, from the store.
 
     Kept in the tracker (as the user message's metadata), it survives a restart and is shared by
     every server that uses the same tracker store. The store is bound when the server has
@@ -157,7 +169,7 @@ class TrackerLanguage:
         """Read from ``store`` from now on."""
         self._store = store
 
-    async def __call__(self, sender_id: str) -> str | None:
+    async def __call__(self, sender_id: str) -> ConversationLanguage | None:
         """The conversation's language, or None if it has none yet or the store is unusable."""
         if self._store is None:
             return None
@@ -167,6 +179,9 @@ class TrackerLanguage:
             logger.warning("Could not read the conversation's language", exc_info=True)
             return None
         for event in reversed(tracker.events if tracker else []):
-            if isinstance(event, UserUttered) and (event.metadata or {}).get("language"):
-                return str(event.metadata["language"])
+            metadata = event.metadata or {} if isinstance(event, UserUttered) else {}
+            if metadata.get(CHOSEN_LANGUAGE):
+                return ConversationLanguage(str(metadata[CHOSEN_LANGUAGE]), chosen=True)
+            if metadata.get("language"):
+                return ConversationLanguage(str(metadata["language"]))
         return None

@@ -13,7 +13,10 @@ from assistant.language import Language
 from assistant.translation.localiser import Localiser
 
 # Keys that only the localiser needs; they are not sent to clients.
-INTERNAL_KEYS = ("message_key", "message_values", "kb_entry", "utter_action", "timestamp")
+# Kept in the tracker store for staff and the localiser, never sent to a resident as they are.
+INTERNAL_KEYS = (
+    "message_key", "message_values", "kb_entry", "utter_action", "timestamp", "source_file",
+)  # fmt: skip
 
 
 class LocalisingOutput(OutputChannel):

@@ -16,7 +16,7 @@ from assistant.channels.conversation_ids import ConversationIds
 from assistant.channels.edge import Edge, TrackerLanguage
 from assistant.channels.rate_limit import RateLimiter
 from assistant.language import default_registry
-from assistant.safety import all_safety_phrases
+from assistant.safety import all_safety_phrases, load_safety_only_languages
 from assistant.settings import Settings, load_settings
 from assistant.translation.curated import curated
 from assistant.translation.localiser import Localiser
@@ -66,6 +66,12 @@ class Services:
         blueprint.listener("after_server_start")(bind)
 
 
+def right_to_left_languages() -> list[str]:
+    """The codes of every language the assistant can answer in that is written right to left."""
+    known = (*default_registry(), *load_safety_only_languages())
+    return [language.code for language in known if language.direction == "rtl"]
+
+
 @lru_cache(maxsize=1)
 def default_services() -> Services:
     """The project's services, built when the channels start (not at import).
@@ -81,7 +87,7 @@ def default_services() -> Services:
         registry=default_registry(),
         safety=all_safety_phrases(),
         translator=machine,
-        localiser=Localiser(curated, machine),
+        localiser=Localiser(curated, machine, right_to_left_languages()),
         conversation_language=languages,
         max_message_chars=settings.max_message_chars,
     )

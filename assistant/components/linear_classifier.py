@@ -183,8 +183,9 @@ class LinearIntentClassifier(GraphComponent):
             "name": retrieval if is_entry else labels[best],
             "confidence": confidence,
         }
-        if is_entry:
-            self._set_entry(message, labels, row)
+        # Ranked for every message, so a follow-up ("who chairs it?") can be read against the
+        # conversation's last answer whatever its intent.
+        self._set_entry(message, labels, row)
         if similarity < self._config["min_similarity"]:
             intent = {"name": self._config["out_of_scope_intent"], "confidence": 1 - similarity}
             message.set(FAR_FROM_KNOWN, True)

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from assistant.knowledge.base import KnowledgeBase
 from assistant.knowledge.loader import KnowledgeBaseError, load_knowledge_base
-from assistant.knowledge.models import Entry, Organisation, Topic
+from assistant.knowledge.models import Entry, Organisation, Source, Topic
 from assistant.paths import KB_DIR
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "KnowledgeBase",
     "KnowledgeBaseError",
     "Organisation",
+    "Source",
     "Topic",
     "default_knowledge_base",
     "load_knowledge_base",

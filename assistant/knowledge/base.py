@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from assistant.knowledge.models import Entry, Organisation, Topic
+from assistant.knowledge.models import Entry, Organisation, Source, Topic
 
 
 @dataclass(frozen=True)
@@ -10,13 +10,13 @@ class KnowledgeBase:
     """The validated knowledge base.
 
     Attributes:
-        sources: Source document file names mapped to their titles.
+        sources: Every source document by file name.
         topics: The topics in file-name order.
         entries: Every entry by id.
         organisations: Every organisation in the directory by id.
     """
 
-    sources: dict[str, str]
+    sources: dict[str, Source]
     topics: tuple[Topic, ...]
     entries: dict[str, Entry]
     organisations: dict[str, Organisation]
@@ -32,7 +32,3 @@ class KnowledgeBase:
     def topic(self, topic_id: str) -> Topic | None:
         """Return the topic with this id, or None."""
         return next((topic for topic in self.topics if topic.id == topic_id), None)
-
-    def citation(self, source: str) -> str:
-        """Return how an answer cites a source: its title and file name."""
-        return f"{self.sources[source]} ({source})"

@@ -4,21 +4,26 @@ Every problem found is reported at once, each naming its file and entry, so that
 file fails loudly at load time (and therefore in the tests and at server start).
 """
 
+import ipaddress
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
 from assistant.knowledge.base import KnowledgeBase
-from assistant.knowledge.models import Entry, Organisation, Topic
+from assistant.knowledge.models import Entry, Organisation, Source, Topic
 
 SOURCES_FILE = "sources.yml"
 ORGANISATIONS_FILE = "organisations.yml"
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-ENTRY_KEYS = {"id", "question", "answer", "source", "related"}
+ENTRY_KEYS = {"id", "question", "answer", "source", "related", "items", "person", "asks"}
+# Optional entry fields that follow-up questions read (see assistant.knowledge.models.Entry).
+FOLLOW_UP_KEYS = ("items", "person", "asks")
 ORGANISATION_KEYS = {"id", "name", "aliases", "kind", "description", "source"}
+SOURCE_KEYS = ("title", "url")
 
 
 class KnowledgeBaseError(ValueError):
@@ -57,11 +62,13 @@ def load_knowledge_base(kb_dir: Path) -> KnowledgeBase:
                 problems.append(f"{_rel(path)}, entry '{entry.id}': the id is used twice")
             entries[entry.id] = entry
     for entry in entries.values():
-        for related in entry.related:
-            if related not in entries:
+        named = [("related", r) for r in entry.related] + [("items", i) for i in entry.items]
+        named += [("person", entry.person)] if entry.person else []
+        for field_name, other in named:
+            if other not in entries:
                 problems.append(
                     f"data/kb/{entry.topic}.yml, entry '{entry.id}': "
-                    f"related entry '{related}' does not exist"
+                    f"{field_name} entry '{other}' does not exist"
                 )
     organisations = _load_organisations(kb_dir / ORGANISATIONS_FILE, sources, problems)
     if problems:
@@ -88,19 +95,74 @@ def _read_yaml(path: Path, problems: list[str]) -> Any:
     return None
 
 
-def _load_sources(path: Path, problems: list[str]) -> dict[str, str]:
+def _load_sources(path: Path, problems: list[str]) -> dict[str, Source]:
+    """Each source as ``file name: title`` or ``file name: {title: ..., url: https://...}``."""
     data = _read_yaml(path, problems)
     if data is None:
         return {}
-    sources = data.get("sources") if isinstance(data, dict) else None
-    if not isinstance(sources, dict) or not sources:
+    raw = data.get("sources") if isinstance(data, dict) else None
+    if not isinstance(raw, dict) or not raw:
         problems.append(f"{_rel(path)}: expected a 'sources' mapping of file name to title")
         return {}
-    return {str(name): str(title) for name, title in sources.items()}
+    lines = _key_lines(path, "sources")
+    sources: dict[str, Source] = {}
+    for name, value in raw.items():
+        where = f"{_rel(path)}: line {lines.get(str(name), '?')}: the source '{name}'"
+        sources[str(name)] = _parse_source(str(name), value, where, problems)
+    return sources
+
+
+def _parse_source(name: str, value: Any, where: str, problems: list[str]) -> Source:
+    """One source; a broken one is still returned, so that records citing it are not reported."""
+    fields = value if isinstance(value, dict) else {"title": value}
+    unknown = sorted(str(key) for key in fields if key not in SOURCE_KEYS)
+    if unknown:
+        problems.append(f"{where} has unknown key(s) {unknown} (allowed: {', '.join(SOURCE_KEYS)})")
+    title, url = fields.get("title"), fields.get("url")
+    if not isinstance(title, str) or not title.strip():
+        problems.append(f"{where} has no title: write 'file name: title', or 'title:' under it")
+        title = name
+    if url is not None and not (isinstance(url, str) and _is_public_https(url)):
+        problems.append(
+            f"{where} has the url {url!r}, which is not a public https address: give the "
+            "document's own https:// address, or remove 'url'"
+        )
+        url = None
+    return Source(file=name, title=title.strip(), url=url)
+
+
+def _is_public_https(url: str) -> bool:
+    """Whether ``url`` is an https address on a named public host (no user, no IP address)."""
+    if not url.isascii() or any(ch.isspace() or not ch.isprintable() for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        _ = parts.port  # raises ValueError for a malformed port
+    except ValueError:
+        return False
+    if parts.scheme != "https" or parts.username or parts.password or "." not in host:
+        return False
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return True  # a host name, not an address
+    return False
+
+
+def _key_lines(path: Path, key: str) -> dict[str, int]:
+    """The line (1-based) of each key of the mapping under the top-level ``key``."""
+    root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    if not isinstance(root, yaml.MappingNode):
+        return {}
+    value = next((v for k, v in root.value if k.value == key), None)
+    if not isinstance(value, yaml.MappingNode):
+        return {}
+    return {str(k.value): k.start_mark.line + 1 for k, _ in value.value}
 
 
 def _load_topic(
-    path: Path, sources: dict[str, str], problems: list[str]
+    path: Path, sources: dict[str, Source], problems: list[str]
 ) -> tuple[Topic | None, list[Entry]]:
     data = _read_yaml(path, problems)
     if data is None:
@@ -129,20 +191,27 @@ def _load_topic(
 
 
 def _parse_entry(
-    raw: Any, index: int, topic: str, where: str, sources: dict[str, str], problems: list[str]
+    raw: Any, index: int, topic: str, where: str, sources: dict[str, Source], problems: list[str]
 ) -> Entry | None:
     if not isinstance(raw, dict):
         problems.append(f"{where}, entry {index + 1}: expected a mapping with {sorted(ENTRY_KEYS)}")
         return None
     name = f"{where}, entry '{raw.get('id', index + 1)}'"
-    ok = _check_record(raw, ENTRY_KEYS, {"related"}, name, sources, problems)
+    ok = _check_record(raw, ENTRY_KEYS, {"related", *FOLLOW_UP_KEYS}, name, sources, problems)
     related = raw.get("related") or []
-    if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
-        problems.append(f"{name}: 'related' must be a list of entry ids")
-        ok = False
-    elif raw.get("id") in related:
+    items = raw.get("items") or []
+    for key, ids in (("related", related), ("items", items)):
+        if not isinstance(ids, list) or not all(isinstance(r, str) for r in ids):
+            problems.append(f"{name}: '{key}' must be a list of entry ids")
+            ok = False
+    if ok and raw.get("id") in related:
         problems.append(f"{name}: an entry cannot be related to itself")
         ok = False
+    for key in ("person", "asks"):
+        value = raw.get(key)
+        if value is not None and not (isinstance(value, str) and ID_PATTERN.match(value)):
+            problems.append(f"{name}: '{key}' must be a snake_case id")
+            ok = False
     if not ok:
         return None
     return Entry(
@@ -152,11 +221,14 @@ def _parse_entry(
         answer=_clean(raw["answer"]),
         source=raw["source"],
         related=tuple(related),
+        items=tuple(items),
+        person=raw.get("person"),
+        asks=raw.get("asks"),
     )
 
 
 def _load_organisations(
-    path: Path, sources: dict[str, str], problems: list[str]
+    path: Path, sources: dict[str, Source], problems: list[str]
 ) -> list[Organisation]:
     data = _read_yaml(path, problems)
     if data is None:
@@ -205,7 +277,7 @@ def _check_record(
     keys: set[str],
     optional: Iterable[str],
     name: str,
-    sources: dict[str, str],
+    sources: dict[str, Source],
     problems: list[str],
 ) -> bool:
     """Check a record's keys, id, text fields and source; report each problem."""

@@ -9,10 +9,12 @@ switch, detection and the conversation's language.
 from assistant.language.decision import (
     DEFAULT_LANGUAGE,
     REASONS,
+    ConversationLanguage,
     Decision,
     SwitchPhrases,
     decide,
     default_switch_phrases,
+    is_choice,
     load_switch_phrases,
 )
 from assistant.language.detection import (
@@ -28,6 +30,7 @@ from assistant.language.registry import Language, Registry, default_registry, lo
 __all__ = [
     "DEFAULT_LANGUAGE",
     "REASONS",
+    "ConversationLanguage",
     "Decision",
     "Detection",
     "Language",
@@ -36,6 +39,7 @@ __all__ = [
     "SwitchPhrases",
     "analyse",
     "decide",
+    "is_choice",
     "default_registry",
     "default_romanised",
     "default_switch_phrases",

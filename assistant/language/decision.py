@@ -4,7 +4,8 @@ In order: the language the resident chose in the widget (explicit); a request in
 change language ("speak English", "po polsku", "اردو میں"; curated in
 ``data/language/switch_phrases.yml``); the language the message is written in, when detection
 is sure and either the conversation has no language yet or the detection is strong; the
-conversation's language; and finally English.
+conversation's language; and finally English. A language the resident chose (in the widget or
+by asking) is kept until they choose again, whatever the next message is written in.
 """
 
 from __future__ import annotations
@@ -61,6 +62,27 @@ class Decision:
     def __post_init__(self) -> None:
         if self.reason not in REASONS:
             raise ValueError(f"unknown reason {self.reason!r}; expected one of {REASONS}")
+
+
+@dataclass(frozen=True)
+class ConversationLanguage:
+    """A conversation's language so far, and whether the resident chose it.
+
+    Attributes:
+        code: The language code.
+        chosen: True when the resident asked for it (a switch request or the widget's picker):
+            then only another choice changes it.
+    """
+
+    code: str
+    chosen: bool = False
+
+
+def is_choice(decision: Decision, previous: ConversationLanguage | None) -> bool:
+    """Whether the decided language is the resident's choice: made now, or made before and kept."""
+    if decision.reason in ("explicit", "switch"):
+        return True
+    return previous is not None and previous.chosen and decision.reason == "conversation"
 
 
 @dataclass(frozen=True)
@@ -231,6 +253,7 @@ def decide(
     text: str,
     registry: Registry,
     *,
+    chosen: bool = False,
     default: str = DEFAULT_LANGUAGE,
     switch_phrases: SwitchPhrases | None = None,
     romanised: RomanisedWords | None = None,
@@ -244,6 +267,8 @@ def decide(
             read for language.
         registry: The supported languages. Unsupported ``explicit`` and ``conversation``
             values are ignored.
+        chosen: Whether the resident chose the conversation's language; then the message's own
+            language does not change it (only a switch request or the widget does).
         default: The language when nothing else decides.
         switch_phrases: The switch requests; the project's own by default.
         romanised: The Roman Urdu / Punjabi word lists; the project's own by default.
@@ -251,15 +276,18 @@ def decide(
     Returns:
         The language and the reason for it.
     """
-    chosen = registry.resolve(explicit)
-    if chosen is not None:
-        return Decision(chosen, "explicit")
+    picked = registry.resolve(explicit)
+    if picked is not None:
+        return Decision(picked, "explicit")
     current = registry.resolve(conversation)
-    if isinstance(text, str) and text.strip() and not _PAYLOAD.fullmatch(text.strip()):
-        phrases = switch_phrases or default_switch_phrases(registry)
-        requested = phrases.find(text)
+    readable = isinstance(text, str) and bool(text.strip()) and not _PAYLOAD.fullmatch(text.strip())
+    if readable:
+        requested = (switch_phrases or default_switch_phrases(registry)).find(text)
         if requested is not None:
             return Decision(requested, "switch")
+    if current is not None and chosen:
+        return Decision(current, "conversation")
+    if readable:
         known = known_language(text)  # a curated phrasing: decides a first message only
         if known is not None and registry.get(known) is not None and current in (None, known):
             return Decision(known, "conversation" if known == current else "detected")

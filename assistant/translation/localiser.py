@@ -2,16 +2,19 @@
 
 Order for every message: curated translation → machine translation → English with a short
 notice in the resident's language. Safety messages are never machine-translated: without a
-curated translation they go out in English, unchanged, so 999 still comes first.
+curated translation they go out in English, unchanged, so 999 still comes first. In a
+right-to-left language, every left-to-right run (a name, a number) is isolated
+(:mod:`assistant.translation.bidi`), in the text and the button titles alike.
 """
 
 import asyncio
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from assistant.messages import message as english_message
 from assistant.payloads import FAQ_INTENT, payload_entities
+from assistant.translation.bidi import isolate_left_to_right
 from assistant.translation.curated import CuratedTranslations
 
 Curated = Callable[[str], "CuratedTranslations | None"]
@@ -63,16 +66,24 @@ class Localised:
 class Localiser:
     """Localises messages using curated translations first, then a machine translator."""
 
-    def __init__(self, curated: Curated, machine: AsyncTranslator | None = None) -> None:
+    def __init__(
+        self,
+        curated: Curated,
+        machine: AsyncTranslator | None = None,
+        right_to_left: Collection[str] = (),
+    ) -> None:
         """Create a localiser.
 
         Args:
             curated: Returns a language's curated translations (or None).
             machine: Translates text between two languages within its time budget, or returns
                 None; without one, what is not curated goes out in English.
+            right_to_left: The codes of the right-to-left languages (``direction: rtl`` in
+                data/languages.yml); their messages get their left-to-right runs isolated.
         """
         self._curated = curated
         self._machine = machine
+        self._right_to_left = frozenset(right_to_left)
 
     async def localise(
         self, message: dict[str, Any], language: str, noticed: Collection[str] = ()
@@ -86,6 +97,13 @@ class Localiser:
         time budget in all; what is not back by then goes out in English. A notice already in
         ``noticed`` (given earlier in the same reply) is not repeated.
         """
+        localised = await self._localise(message, language, noticed)
+        return _isolated(localised) if language in self._right_to_left else localised
+
+    async def _localise(
+        self, message: dict[str, Any], language: str, noticed: Collection[str]
+    ) -> Localised:
+        """The message in ``language``, before any bidirectional isolation."""
         text, buttons = message.get("text"), message.get("buttons")
         if language == ENGLISH or not (text or buttons):
             return Localised(text, buttons, "none")
@@ -129,6 +147,16 @@ class Localiser:
             *(self._machine.translate_async(text, ENGLISH, language) for text in unique)
         )
         return dict(zip(unique, translations, strict=True))
+
+
+def _isolated(localised: Localised) -> Localised:
+    """The message with the left-to-right runs of its text and button titles isolated."""
+    text = localised.text and isolate_left_to_right(localised.text)
+    buttons = localised.buttons and [
+        {**button, "title": isolate_left_to_right(str(button["title"]))}
+        for button in localised.buttons
+    ]
+    return replace(localised, text=text, buttons=buttons)
 
 
 def _values(

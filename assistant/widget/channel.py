@@ -65,7 +65,13 @@ def widget_assets(settings: dict[str, Any]) -> dict[str, Asset]:
             f"The socket.io client is missing ({SOCKET_IO_CLIENT}): run `make setup`, which "
             "installs it from npm with `npm ci --prefix assistant/widget`."
         )
-    script = (STATIC_DIR / "widget.js").read_text(encoding="utf-8")
+    script_file = STATIC_DIR / "widget.js"
+    if not script_file.exists():
+        raise WidgetAssetError(
+            f"The widget's script is missing ({script_file}): run `make widget`, which builds it "
+            "from assistant/widget/src with esbuild."
+        )
+    script = script_file.read_text(encoding="utf-8")
     if script.count(SETTINGS_PLACEHOLDER) != 1:
         raise WidgetAssetError(f"widget.js must hold {SETTINGS_PLACEHOLDER!r} exactly once")
     # "</" is escaped so no text in the settings can end a <script> element.
@@ -166,10 +172,15 @@ class WidgetInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Build the files once, at start-up, and serve them."""
-        edge = default_services().edge
+        services = default_services()
+        edge = services.edge
         config = load_widget_config()
         settings = widget_settings(
-            config, edge.registry, edge.translator.can_translate, default_knowledge_base()
+            config,
+            edge.registry,
+            edge.translator.can_translate,
+            default_knowledge_base(),
+            services.settings.max_message_chars,
         )
         assets = widget_assets(settings)
         widget = Blueprint("widget_assets", __name__)

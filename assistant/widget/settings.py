@@ -1,4 +1,4 @@
-"""What the widget script is served with: its languages, labels and welcome examples.
+"""What the widget script is served with: its languages, labels, welcome examples and limits.
 
 Built once when the server starts, from the same curated data as every other resident-facing
 text, so the widget holds no text of its own and needs no second request before it can draw.
@@ -35,11 +35,14 @@ def widget_settings(
     registry: Registry,
     can_translate: CanTranslate,
     kb: KnowledgeBase,
+    max_message_chars: int,
     curated_for: Curated = curated,
 ) -> dict[str, Any]:
-    """The settings object the widget script starts from (see ``static/widget.js``).
+    """The settings object the widget script starts from (see ``src/settings.js``).
 
     Labels a language has no curated text for fall back, in the widget, to English.
+    ``max_message_chars`` is the longest message the server reads (the edge cuts longer ones):
+    the widget stops the resident there and says so.
     """
     languages = offered_languages(registry, can_translate)
     strings: dict[str, dict[str, str]] = {ENGLISH: load_interface(ENGLISH)}
@@ -60,6 +63,7 @@ def widget_settings(
         "examples": examples,
         "replyTimeoutSeconds": config.reply_timeout_seconds,
         "connectTimeoutSeconds": config.connect_timeout_seconds,
+        "maxMessageChars": max_message_chars,
     }
 
 
