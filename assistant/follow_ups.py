@@ -25,6 +25,8 @@ ENGLISH = "en"
 # Languages written without spaces between words: a cue is found anywhere in the text.
 UNSPACED = frozenset({"zh"})
 _WORD = re.compile(r"\w+")
+# Shorter words after "and for" ("the", "in", "3rd") say nothing about what is asked.
+MIN_CONTENT_LETTERS = 4
 
 
 @dataclass(frozen=True)
@@ -34,11 +36,13 @@ class Cue:
     refers: bool = False
     person: bool = False
     ordinal: int | None = None  # 0 for "the first one"
+    # "and for women?": the words after an opening that carries the last question on.
+    about: tuple[str, ...] = ()
 
     @property
     def any(self) -> bool:
         """Whether the message points back at all."""
-        return self.refers or self.person or self.ordinal is not None
+        return self.refers or self.person or self.ordinal is not None or bool(self.about)
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class _Words:
     refer: tuple[str, ...]
     person: tuple[str, ...]
     ordinals: tuple[tuple[str, ...], ...]
+    also: tuple[str, ...] = ()
 
 
 class FollowUpCues:
@@ -72,6 +77,7 @@ class FollowUpCues:
                 refers=found.refers or any(map(has, words.refer)),
                 person=found.person or any(map(has, words.person)),
                 ordinal=found.ordinal if found.ordinal is not None else ordinal,
+                about=found.about or _after_opening(text, words.also),
             )
         return found
 
@@ -82,6 +88,16 @@ def _finder(text: str, unspaced: bool) -> Callable[[str], bool]:
         return lambda cue: cue.casefold() in text.casefold()
     padded = f" {' '.join(_WORD.findall(text.casefold()))} "
     return lambda cue: f" {' '.join(_WORD.findall(cue.casefold()))} " in padded
+
+
+def _after_opening(text: str, openings: tuple[str, ...]) -> tuple[str, ...]:
+    """The content words (4 letters or more) after the longest opening ``text`` starts with."""
+    words = _WORD.findall(text.casefold())
+    for opening in sorted(openings, key=len, reverse=True):
+        start = _WORD.findall(opening.casefold())
+        if words[: len(start)] == start:
+            return tuple(w for w in words[len(start) :] if len(w) >= MIN_CONTENT_LETTERS)
+    return ()
 
 
 def load_cues(path: Path = CUES_FILE) -> FollowUpCues:
@@ -96,6 +112,7 @@ def load_cues(path: Path = CUES_FILE) -> FollowUpCues:
             refer=tuple(map(str, lists["refer"])),
             person=tuple(map(str, lists["person"])),
             ordinals=tuple(tuple(map(str, forms)) for forms in lists["ordinals"]),
+            also=tuple(map(str, lists.get("also") or ())),
         )
     return FollowUpCues(words)
 
@@ -142,6 +159,9 @@ def resolve(
         return Reading(last.items[cue.ordinal] if cue.ordinal < len(last.items) else None, True)
     if cue.person and last.person and (predicted is None or predicted == last.id):
         return Reading(last.person, True)
+    if cue.about and predicted is None and all(w in last.answer.casefold() for w in cue.about):
+        # "and for women?" after an answer that gives the figure for women too.
+        return Reading(last.id, True)
     in_topic = _topic_entries(kb, last.topic)
     asked = kb.entries.get(predicted or (ranked[0] if ranked else ""))
     if asked is not None and asked.asks and asked.topic != last.topic:

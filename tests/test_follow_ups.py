@@ -17,6 +17,8 @@ from assistant.follow_ups import Cue, Reading, default_cues, resolve
         ("第一个是什么意思？", "zh", Cue(ordinal=0)),
         ("ما هو المبدأ الأول؟", "ar", Cue(ordinal=0)),  # هو is "is" here, not "he"
         ("what is the integrated care system", "en", Cue()),
+        ("and for women?", "en", Cue(about=("women",))),
+        ("a dla kobiet?", "pl", Cue(about=("kobiet",))),
     ],
 )
 def test_the_words_that_point_back_are_found_in_each_language(text, language, cue):
@@ -59,6 +61,12 @@ def test_an_unsure_follow_up_takes_the_best_ranked_entry_near_the_last_answer(kb
     ranked = ["ics_what_is", "bcwb_designated_when", "pcn_what_is"]
     reading = resolve(Cue(refers=True), last, None, ranked, kb)
     assert reading == Reading("bcwb_designated_when", True)
+
+
+def test_and_for_women_after_an_answer_that_gives_it_is_that_answer(kb):
+    last = kb.entries["population_life_expectancy_gap"]
+    assert resolve(Cue(about=("women",)), last, None, [], kb) == Reading(last.id, True)
+    assert resolve(Cue(about=("children",)), last, None, [], kb) == Reading()
 
 
 def test_a_message_that_does_not_point_back_is_left_to_the_classifier(kb):
