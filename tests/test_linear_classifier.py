@@ -102,11 +102,13 @@ def test_an_entry_question_gets_the_retrieval_intent_and_the_entry(featurizer, s
     assert sum(r["confidence"] for r in ranking) == pytest.approx(1.0)
 
 
-def test_an_ordinary_intent_is_predicted_without_an_entry(featurizer, storage):
+def test_an_ordinary_intent_is_predicted_with_the_entries_still_ranked(featurizer, storage):
+    """The ranking lets the answer action read a follow-up whatever its intent."""
     classifier, _ = _trained(featurizer, storage)
     message = _parse(featurizer, classifier, "hello hello")
     assert message.get(INTENT)["name"] == "greet"
-    assert message.get("response_selector") is None
+    ranking = message.get("response_selector")["faq"]["ranking"]
+    assert ranking and all(r["intent_response_key"].startswith("faq/") for r in ranking)
 
 
 def test_a_message_far_from_every_known_example_is_out_of_scope(featurizer, storage):
