@@ -70,17 +70,21 @@ class SourceFiles:
     readme: Path
 
     @classmethod
-    def in_folder(cls, data: Path) -> SourceFiles:
-        """The files as ``../shared/data`` lays them out (the one mapping and lookup there)."""
+    def in_folder(cls, data: Path, **given: Path | None) -> SourceFiles:
+        """The files as ``../shared/data`` lays them out, except those ``given`` (by field name).
+
+        The mapping and the locality lookup are the one file there whose name matches.
+        """
         practices = data / "gp-practices"
-        return cls(
-            mapping=_only(practices, "gp-reg-pat-prac-map_*.csv"),
-            epraccur=practices / "epraccur.csv",
-            epcn=practices / "ePCN.xlsx",
-            localities=_only(practices, "better-GP-lookup-*.csv"),
-            postcodes=data / "postcodes",
-            readme=data / "README.md",
-        )
+        found = {
+            "mapping": lambda: _only(practices, "gp-reg-pat-prac-map_*.csv"),
+            "epraccur": lambda: practices / "epraccur.csv",
+            "epcn": lambda: practices / "ePCN.xlsx",
+            "localities": lambda: _only(practices, "better-GP-lookup-*.csv"),
+            "postcodes": lambda: data / "postcodes",
+            "readme": lambda: data / "README.md",
+        }
+        return cls(**{name: given.get(name) or find() for name, find in found.items()})
 
 
 @dataclass(frozen=True)
