@@ -1,5 +1,5 @@
 from assistant.__main__ import main
-from assistant.directory.store import DIRECTORY_DIR, read_pcns, read_practices, read_postcodes
+from assistant.directory.store import DIRECTORY_DIR, read_pcns, read_postcodes, read_practices
 from tests.directory_files import copy_with, shared_data
 
 

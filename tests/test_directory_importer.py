@@ -78,14 +78,17 @@ def test_a_row_with_a_column_missing_is_refused_by_file_and_row(tmp_path):
 
 
 def test_a_practice_with_no_pcn_is_refused(tmp_path):
+    edited = []
+
     def blank_pcn(rows):
         index = first_row(rows, lambda row: row[2] == "M85005")
         rows[index][5] = ""
-        refusal.row = index + 1
+        edited.append(index + 1)
         return rows
 
     message = refusal(copy_with(tmp_path, MAPPING, blank_pcn))
-    assert f"gp-reg-pat-prac-map_01Aug2026.csv, row {refusal.row}: practice M85005 has no PCN" in message
+    where = f"gp-reg-pat-prac-map_01Aug2026.csv, row {edited[0]}"
+    assert f"{where}: practice M85005 has no PCN" in message
 
 
 def test_a_practice_listed_twice_is_refused(tmp_path):
@@ -99,14 +102,16 @@ def test_a_practice_listed_twice_is_refused(tmp_path):
 
 
 def test_a_practice_with_no_location_is_refused(tmp_path):
+    edited = []
+
     def unknown_postcode(rows):
         index = first_row(rows, lambda row: row[0] == "M85001")
         rows[index][9] = "B99 9ZZ"
-        refusal.row = index + 1
+        edited.append(index + 1)
         return rows
 
     message = refusal(copy_with(tmp_path, EPRACCUR, unknown_postcode))
-    assert f"epraccur.csv, row {refusal.row}: practice M85001 has no location" in message
+    assert f"epraccur.csv, row {edited[0]}: practice M85001 has no location" in message
 
 
 def test_an_inactive_practice_is_refused(tmp_path):

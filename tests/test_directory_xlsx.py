@@ -30,7 +30,8 @@ def test_reads_shared_inline_and_number_cells_keeping_gaps(tmp_path):
         '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="C1" t="inlineStr"><is><t>x</t></is></c></row>'
         '<row r="3"><c r="B3" t="s"><v>1</v></c><c r="C3"><v>20191001</v></c></row>')  # fmt: skip
     assert sheet_names(path) == ["Other", "PCNDetails"]
-    assert read_sheet(path, "PCNDetails") == [["PCN Code", "", "x"], [], ["", "WEST PCN", "20191001"]]
+    rows = read_sheet(path, "PCNDetails")
+    assert rows == [["PCN Code", "", "x"], [], ["", "WEST PCN", "20191001"]]
 
 
 def test_a_missing_sheet_is_named(tmp_path):

@@ -27,15 +27,18 @@ def add_directory_command(commands: argparse._SubParsersAction) -> None:
         "(committed) and var/directory/postcodes.csv. Nothing is written if a check fails.",
     )
     practices = SHARED_DATA / "gp-practices"
-    run.add_argument("--mapping", type=Path, help=f"default: the gp-reg-pat-prac-map_*.csv in {practices}")
-    run.add_argument("--epraccur", type=Path, help=f"default: {practices / 'epraccur.csv'}")
-    run.add_argument("--epcn", type=Path, help=f"default: {practices / 'ePCN.xlsx'}")
-    run.add_argument("--localities", type=Path, help=f"default: the better-GP-lookup-*.csv in {practices}")
-    run.add_argument("--postcodes", type=Path, help=f"folder of <area>.csv; default: {SHARED_DATA / 'postcodes'}")
-    run.add_argument("--readme", type=Path, help=f"the attribution's README; default: {SHARED_DATA / 'README.md'}")
-    run.add_argument("--data-dir", type=Path, help="where to write the committed data (default: data/directory)")
-    run.add_argument("--build-dir", type=Path, help="where to write the postcode lookup (default: var/directory)")
-    run.set_defaults(handler=run_import)  # fmt: skip
+    for option, default in (
+        ("--mapping", f"the gp-reg-pat-prac-map_*.csv in {practices}"),
+        ("--epraccur", practices / "epraccur.csv"),
+        ("--epcn", practices / "ePCN.xlsx"),
+        ("--localities", f"the better-GP-lookup-*.csv in {practices}"),
+        ("--postcodes", f"{SHARED_DATA / 'postcodes'} (a folder of <area>.csv)"),
+        ("--readme", f"{SHARED_DATA / 'README.md'} (it gives the attribution)"),
+        ("--data-dir", "data/directory (where the committed data is written)"),
+        ("--build-dir", "var/directory (where the postcode lookup is written)"),
+    ):
+        run.add_argument(option, type=Path, help=f"default: {default}")
+    run.set_defaults(handler=run_import)
 
 
 def run_import(args: argparse.Namespace) -> int:

@@ -272,18 +272,18 @@ def _read_epraccur(path: Path) -> dict[str, tuple[int, list[str]]]:
     records: dict[str, tuple[int, list[str]]] = {}
     for row_number, cells in _csv_rows(path):
         if len(cells) != EPRACCUR_COLUMNS:
-            raise DirectoryFileError(path, f"{len(cells)} columns, epraccur has "
-                                     f"{EPRACCUR_COLUMNS} (and no header row)", row_number)  # fmt: skip
+            problem = f"{len(cells)} columns, epraccur has {EPRACCUR_COLUMNS} (and no header row)"
+            raise DirectoryFileError(path, problem, row_number)
         code = cells[0]
         if code in records:
-            raise DirectoryFileError(path, f"practice {code} is listed twice (rows "
-                                     f"{records[code][0]} and {row_number})", row_number)  # fmt: skip
+            problem = f"practice {code} is listed twice (rows {records[code][0]} and {row_number})"
+            raise DirectoryFileError(path, problem, row_number)
         records[code] = (row_number, cells)
     return records
 
 
 def _read_epcn(path: Path) -> tuple[dict[str, list[str]], str]:
-    """ePCN's PCN details by PCN code, and the latest date in the workbook."""
+    """EPCN's PCN details by PCN code, and the latest date in the workbook."""
     try:
         rows = xlsx.read_sheet(path, EPCN_SHEET)
     except xlsx.XlsxError as error:
@@ -430,7 +430,7 @@ def _month_year(path: Path, text: str) -> str:
 
 
 def _phone(text: str) -> str:
-    """A UK phone number spaced as usual (0121 465 1500, 01564 739194, 0345 111 1310); "" if none."""
+    """A UK phone number spaced as usual (0121 465 1500, 01564 739194, 0345 111 1310), or ""."""
     digits = re.sub(r"\D", "", text)
     if len(digits) != 11 or not digits.startswith("0"):
         return ""

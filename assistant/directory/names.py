@@ -18,7 +18,7 @@ _ORDINAL = re.compile(r"\d+(ST|ND|RD|TH)")
 
 
 def readable_name(ods_name: str) -> str:
-    """A practice or PCN name as residents write it: title case, acronyms kept, "Pract." spelled out."""
+    """A practice or PCN name as residents write it: title case, acronyms kept, "Ctr" in full."""
     words = ods_name.split()
     if words and words[-1] in ABBREVIATIONS:
         words[-1] = ABBREVIATIONS[words[-1]]

@@ -118,5 +118,6 @@ def _cell_text(cell: ElementTree.Element, strings: list[str]) -> str:
         try:
             return strings[int(value)]
         except (ValueError, IndexError):
-            raise XlsxError(f"cell {cell.get('r')} points at a shared string that is not there")
+            missing = f"cell {cell.get('r')} points at a shared string that is not there"
+            raise XlsxError(missing) from None
     return value
