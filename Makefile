@@ -32,7 +32,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 IN_PROJECT := mkdir -p var/home && HOME=$(CURDIR)/var/home
 
 .PHONY: help setup train run test validate new-question shell evaluate unanswered purge lint \
-	bench bench-security bench-side-by-side screenshots lock clean widget test-widget
+	bench bench-security bench-side-by-side screenshots lock clean widget test-widget directory
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -112,6 +112,11 @@ unanswered: $(STAMPS)/deps ## What residents asked that went unanswered (SINCE=7
 
 purge: $(STAMPS)/deps ## Delete stored conversations older than BSOL_RETENTION_DAYS (or DAYS=n)
 	$(IN_PROJECT) $(PY) -m assistant purge $(if $(DAYS),--days $(DAYS))
+
+# GP practices, PCNs and postcodes from the open data in ../shared/data (or newer files given as
+# paths with ARGS="--mapping PATH ..."): data/directory (committed) and var/directory/postcodes.csv.
+directory: $(STAMPS)/deps ## Import GP practices, PCNs and postcode locations from ../shared/data (ARGS="--mapping PATH ...")
+	$(IN_PROJECT) $(PY) -m assistant directory import $(ARGS)
 
 lint: $(STAMPS)/deps ## Run ruff over the code and mypy over assistant/ and actions/
 	$(BIN)/ruff check assistant actions tests bench

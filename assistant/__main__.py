@@ -13,6 +13,7 @@ from pathlib import Path
 from assistant import launcher
 from assistant.authoring.cli import add_kb_command
 from assistant.checks.cli import add_validate_command
+from assistant.directory.cli import add_directory_command
 from assistant.paths import DEFAULT_MODEL, VAR_DIR
 from assistant.reports.cli import add_report_command
 from assistant.settings import SettingsError, load_settings
@@ -51,6 +52,7 @@ COMMANDS = (
     add_validate_command,
     add_kb_command,
     add_purge_command,
+    add_directory_command,
 )
 
 
