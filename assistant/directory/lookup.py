@@ -1,0 +1,167 @@
+"""Finding practices: by name however residents type it, by PCN, and nearest to a postcode.
+
+Names are matched on their distinctive words ("Limes" in "The Limes Medical Centre"), each
+allowing a typo, and the words of a practice's address count too ("the limes small heath").
+Distances are straight lines between postcode locations (ONS), never travel times.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from assistant.directory.models import District, Pcn, Practice
+from assistant.directory.postcodes import Location, distance_km, normal_postcode
+
+# Words in many practice names that tell one practice from another nothing.
+GENERIC_WORDS = frozenset(
+    "the a of and surgery surgeries medical centre center centres practice practise health "
+    "healthcare gp gps group doctors doctor clinic partnership family primary care pcn network "
+    "road street lane st rd".split()
+)
+# How alike two words must be to count as one typed with a typo (difflib's ratio).
+WORD_LIKENESS = 0.8
+# A name matches when at least this share of its distinctive words are in the text.
+NAME_SHARE = 0.99
+# The practices given for a postcode, nearest first.
+NEAREST_COUNT = 5
+# Farther than this from every practice, a postcode is outside Birmingham and Solihull.
+OUTSIDE_KM = 5.0
+_WORD = re.compile(r"[a-z0-9]+")
+_DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
+
+
+@dataclass(frozen=True)
+class Nearby:
+    """A practice and its straight-line distance from the place asked about."""
+
+    practice: Practice
+    km: float
+
+
+@dataclass(frozen=True)
+class Nearest:
+    """The practices nearest a postcode (or a postcode district), or why there are none.
+
+    Attributes:
+        place: The full postcode or district the distances are from, in normal form.
+        by_district: True when the distances are from the district's centre (only a district
+            was given, or the full postcode is not one the lookup keeps).
+        practices: Nearest first; empty when the place is unknown or outside the area.
+        outside: The place is known but farther than ``OUTSIDE_KM`` from every practice.
+    """
+
+    place: str
+    by_district: bool
+    practices: tuple[Nearby, ...]
+    outside: bool = False
+
+
+class DirectoryLookup:
+    """The directory's questions, over data read once (collaborators passed in)."""
+
+    def __init__(
+        self,
+        practices: Iterable[Practice],
+        pcns: Iterable[Pcn],
+        districts: Iterable[District],
+        postcodes: dict[str, Location],
+    ) -> None:
+        self._practices = tuple(practices)
+        self._pcns = {pcn.code: pcn for pcn in pcns}
+        self._districts = {d.district: (d.latitude, d.longitude) for d in districts}
+        self._postcodes = postcodes
+
+    def practices_named(self, text: str) -> list[Practice]:
+        """The practices ``text`` names; several when they match equally well (ask which)."""
+        words = _words(text)
+        scored = [(self._score(practice, words), practice) for practice in self._practices]
+        best = max((score for score, _ in scored), default=0.0)
+        if best < NAME_SHARE:
+            return []
+        return [practice for score, practice in scored if score == best]
+
+    def pcn_of(self, practice: Practice) -> Pcn:
+        """The PCN a practice belongs to."""
+        return self._pcns[practice.pcn_code]
+
+    def pcns_named(self, text: str) -> list[Pcn]:
+        """The PCNs ``text`` names (on their distinctive words, as for practices)."""
+        words = _words(text)
+        found = [pcn for pcn in self._pcns.values() if _share(_distinctive(pcn.name), words) >= 1]
+        longest = max((len(_distinctive(p.name)) for p in found), default=0)
+        return [pcn for pcn in found if len(_distinctive(pcn.name)) == longest]
+
+    def members(self, pcn: Pcn) -> list[Practice]:
+        """The practices in a PCN, by name."""
+        return sorted(
+            (p for p in self._practices if p.pcn_code == pcn.code), key=lambda p: p.name
+        )
+
+    def nearest(self, text: str, count: int = NEAREST_COUNT) -> Nearest | None:
+        """The practices nearest the postcode or district in ``text``; None if it has neither."""
+        place, location, by_district = self._place(text)
+        if place is None:
+            return None
+        if location is None:
+            return Nearest(place, by_district, ())
+        ranked = sorted(
+            (Nearby(p, distance_km(location, (p.latitude, p.longitude))) for p in self._practices),
+            key=lambda nearby: (nearby.km, nearby.practice.name),
+        )
+        if not ranked or ranked[0].km > OUTSIDE_KM:
+            return Nearest(place, by_district, (), outside=True)
+        return Nearest(place, by_district, tuple(ranked[:count]))
+
+    def _place(self, text: str) -> tuple[str | None, Location | None, bool]:
+        """The full postcode or district in ``text``, its location (None: unknown), by district."""
+        tokens = text.upper().replace(",", " ").split()
+        for first, second in zip(tokens, [*tokens[1:], ""], strict=True):
+            postcode = normal_postcode(first + second) or normal_postcode(first)
+            if postcode is not None and postcode in self._postcodes:
+                return postcode, self._postcodes[postcode], False
+            if postcode is not None:
+                # Not a postcode the lookup keeps: its district's centre, if the district is known.
+                district = postcode.split()[0]
+                return postcode, self._districts.get(district), True
+        for token in tokens:
+            if _DISTRICT.match(token) and any(ch.isdigit() for ch in token):
+                return token, self._districts.get(token), True
+        return None, None, False
+
+    def _score(self, practice: Practice, words: list[str]) -> float:
+        name = _distinctive(practice.name)
+        if not name:
+            return 0.0
+        share = _share(name, words)
+        if share < NAME_SHARE:
+            return share
+        # Equal names are told apart by the address words the resident also typed.
+        address = set(_distinctive(f"{practice.address} {practice.town}")) - set(name)
+        return share + 0.01 * _share(sorted(address), words) if address else share
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def _distinctive(name: str) -> list[str]:
+    return [w for w in _words(name) if w not in GENERIC_WORDS]
+
+
+def _share(wanted: list[str], words: list[str]) -> float:
+    """The share of ``wanted`` words found in ``words``, each allowing a typo."""
+    if not wanted:
+        return 0.0
+    found = sum(1 for w in wanted if any(_alike(w, typed) for typed in words))
+    return found / len(wanted)
+
+
+def _alike(wanted: str, typed: str) -> bool:
+    if wanted == typed:
+        return True
+    if min(len(wanted), len(typed)) < 4:
+        return False
+    return difflib.SequenceMatcher(None, wanted, typed).ratio() >= WORD_LIKENESS
