@@ -10,6 +10,7 @@ from actions.messaging import utter
 from actions.payloads import entry_button
 from assistant.follow_ups import Cue, FollowUpCues, default_cues, resolve
 from assistant.knowledge import Entry, KnowledgeBase, Source, default_knowledge_base
+from assistant.language import DEFAULT_LANGUAGE
 
 KB_ENTRY_SLOT = "kb_entry"
 RETRIEVAL_INTENT = "faq"
@@ -25,23 +26,30 @@ def button_entry_id(latest_message: dict[str, Any]) -> str | None:
     return None
 
 
+def _selection(latest_message: dict[str, Any]) -> dict[str, Any]:
+    """The classifier's entry choice for a message: its ``response`` and ``ranking``."""
+    return dict((latest_message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {})
+
+
+def _entry_id(selected: dict[str, Any]) -> str | None:
+    """The entry id in one ``response`` or ranking item (``faq/<entry>``), or None."""
+    key = str(selected.get("intent_response_key") or "")
+    prefix = f"{RETRIEVAL_INTENT}/"
+    return key[len(prefix) :] if key.startswith(prefix) else None
+
+
 def ranked_entry_ids(latest_message: dict[str, Any]) -> list[str]:
     """The classifier's entries for a message, its choice first, then the rest of its ranking."""
-    selected = (latest_message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
-    prefix = f"{RETRIEVAL_INTENT}/"
+    selected = _selection(latest_message)
     ranked = [selected.get("response") or {}, *(selected.get("ranking") or [])]
-    keys = [str(r.get("intent_response_key") or "") for r in ranked]
-    return list(dict.fromkeys(key[len(prefix) :] for key in keys if key.startswith(prefix)))
+    return list(dict.fromkeys(e for e in map(_entry_id, ranked) if e is not None))
 
 
 def top_entry(latest_message: dict[str, Any], share: float) -> str | None:
     """The classifier's most likely entry, if its confidence is at least ``share``."""
-    selected = (latest_message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
-    response = selected.get("response") or {}
-    key = str(response.get("intent_response_key") or "")
-    prefix = f"{RETRIEVAL_INTENT}/"
-    if key.startswith(prefix) and float(response.get("confidence") or 0.0) >= share:
-        return key[len(prefix) :]
+    response = _selection(latest_message).get("response") or {}
+    if float(response.get("confidence") or 0.0) >= share:
+        return _entry_id(response)
     return None
 
 
@@ -56,7 +64,7 @@ def typed_entry_id(
     intent = (latest_message.get("intent") or {}).get("name")
     ranked = ranked_entry_ids(latest_message)
     predicted = ranked[0] if intent == RETRIEVAL_INTENT and ranked else None
-    language = str((latest_message.get("metadata") or {}).get("language") or "en")
+    language = str((latest_message.get("metadata") or {}).get("language") or DEFAULT_LANGUAGE)
     cue = cues.of(str(latest_message.get("text") or ""), language)
     if intent == FOLLOW_UP_INTENT and not cue.any:
         cue = Cue(refers=True)

@@ -18,10 +18,10 @@ from pathlib import Path
 import yaml
 
 from assistant.knowledge import Entry, KnowledgeBase
+from assistant.language import DEFAULT_LANGUAGE
 from assistant.paths import DATA_DIR
 
 CUES_FILE = DATA_DIR / "language" / "follow_ups.yml"
-ENGLISH = "en"
 # Languages written without spaces between words: a cue is found anywhere in the text.
 UNSPACED = frozenset({"zh"})
 _WORD = re.compile(r"\w+")
@@ -65,7 +65,7 @@ class FollowUpCues:
         English is read too because a message translated in arrives in English.
         """
         found = Cue()
-        for code in dict.fromkeys((language, ENGLISH)):
+        for code in dict.fromkeys((language, DEFAULT_LANGUAGE)):
             words = self._words.get(code)
             if words is None:
                 continue

@@ -13,7 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from assistant.directory.models import District, Pcn, Practice
-from assistant.directory.postcodes import Location, distance_km, normal_postcode
+from assistant.directory.postcodes import (
+    Location,
+    distance_km,
+    district_of,
+    normal_district,
+    normal_postcode,
+)
 
 # Words in many practice names that tell one practice from another nothing.
 GENERIC_WORDS = frozenset(
@@ -30,7 +36,6 @@ NEAREST_COUNT = 5
 # Farther than this from every practice, a postcode is outside Birmingham and Solihull.
 OUTSIDE_KM = 5.0
 _WORD = re.compile(r"[a-z0-9]+")
-_DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
 
 
 @dataclass(frozen=True)
@@ -124,11 +129,9 @@ class DirectoryLookup:
                 return postcode, self._postcodes[postcode], False
             if postcode is not None:
                 # Not a postcode the lookup keeps: its district's centre, if the district is known.
-                district = postcode.split()[0]
-                return postcode, self._districts.get(district), True
-        for token in tokens:
-            if _DISTRICT.match(token) and any(ch.isdigit() for ch in token):
-                return token, self._districts.get(token), True
+                return postcode, self._districts.get(district_of(postcode)), True
+        for district in filter(None, map(normal_district, tokens)):
+            return district, self._districts.get(district), True
         return None, None, False
 
     def _score(self, practice: Practice, words: list[str]) -> float:

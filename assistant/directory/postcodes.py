@@ -10,6 +10,7 @@ from assistant.directory.models import District
 
 EARTH_RADIUS_KM = 6371.0088
 _POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][0-9A-Z]?[0-9][A-Z]{2}")
+_DISTRICT = re.compile(r"[A-Z]{1,2}[0-9][0-9A-Z]?")
 
 Location = tuple[float, float]
 
@@ -20,6 +21,12 @@ def normal_postcode(text: str) -> str | None:
     if not _POSTCODE.fullmatch(compact):
         return None
     return f"{compact[:-3]} {compact[-3:]}"
+
+
+def normal_district(text: str) -> str | None:
+    """``"b11"`` as ``"B11"``; None when it is not a postcode district (outward code)."""
+    compact = "".join(text.split()).upper()
+    return compact if _DISTRICT.fullmatch(compact) else None
 
 
 def district_of(postcode: str) -> str:
