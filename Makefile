@@ -9,6 +9,8 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMPS := $(VENV)/.stamps
 MODEL := models/assistant.tar.gz
+# The directory's postcode lookup (build output of the directory import, see its rule).
+POSTCODES := var/directory/postcodes.csv
 PORT ?= 5005
 ACTION_PORT ?= 5055
 DEMO_PORT ?= 8080
@@ -71,7 +73,7 @@ widget: $(WIDGET_JS) ## Build the widget's script (assistant/widget/static/widge
 test-widget: ## Unit-test the widget's modules (connection state machine, store, ...) with node --test
 	node --test $(WIDGET)/test/
 
-shell bench bench-security bench-side-by-side screenshots: $(WIDGET_JS)
+shell bench bench-security bench-side-by-side screenshots: $(WIDGET_JS) $(POSTCODES)
 
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
@@ -86,11 +88,11 @@ $(MODEL): $(STAMPS)/deps $(TRAINING_INPUTS)
 
 train: $(MODEL) ## Train the model (only when training data, config or components changed)
 
-run: $(MODEL) $(STAMPS)/npm $(WIDGET_JS) ## Set up, train if needed and start the assistant (PORT, ACTION_PORT, DEMO_PORT)
+run: $(MODEL) $(STAMPS)/npm $(WIDGET_JS) $(POSTCODES) ## Set up, train if needed and start the assistant (PORT, ACTION_PORT, DEMO_PORT)
 	$(IN_PROJECT) $(PY) -m assistant serve --port $(PORT) --action-port $(ACTION_PORT) \
 		--demo-port $(DEMO_PORT)
 
-test: $(MODEL) $(STAMPS)/npm $(WIDGET_JS) $(CHROMIUM) lint test-widget ## Set up, train if needed, lint, and run the whole test suite
+test: $(MODEL) $(STAMPS)/npm $(WIDGET_JS) $(POSTCODES) $(CHROMIUM) lint test-widget ## Set up, train if needed, lint, and run the whole test suite
 	$(IN_PROJECT) $(PY) -m pytest
 
 validate: $(STAMPS)/deps ## Check the knowledge base, all data and translations; names each problem's file:line
@@ -112,6 +114,13 @@ unanswered: $(STAMPS)/deps ## What residents asked that went unanswered (SINCE=7
 
 purge: $(STAMPS)/deps ## Delete stored conversations older than BSOL_RETENTION_DAYS (or DAYS=n)
 	$(IN_PROJECT) $(PY) -m assistant purge $(if $(DAYS),--days $(DAYS))
+
+# The postcode lookup the directory's answers need (build output, not committed): the same
+# import, whose committed files it rewrites byte for byte. Every target that starts the
+# assistant needs it.
+$(POSTCODES): $(STAMPS)/deps data/directory/sources.yml
+	$(IN_PROJECT) $(PY) -m assistant directory import
+	touch $@
 
 # GP practices, PCNs and postcodes from the open data in ../shared/data (or newer files given as
 # paths with ARGS="--mapping PATH ..."): data/directory (committed) and var/directory/postcodes.csv.

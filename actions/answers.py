@@ -6,10 +6,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.messaging import utter
+from actions.directory import COUNTS_ENTRY, send_counts
+from actions.messaging import cite, utter
 from actions.payloads import entry_button
+from assistant.directory.answers import default_directory_answers
 from assistant.follow_ups import Cue, FollowUpCues, default_cues, resolve
-from assistant.knowledge import Entry, KnowledgeBase, Source, default_knowledge_base
+from assistant.knowledge import Entry, KnowledgeBase, default_knowledge_base
 from assistant.language import DEFAULT_LANGUAGE
 
 KB_ENTRY_SLOT = "kb_entry"
@@ -72,22 +74,18 @@ def typed_entry_id(
     return (reading.entry if reading.decides else predicted), cue.any
 
 
-def cite(dispatcher: CollectingDispatcher, source: Source) -> None:
-    """Record the source file of the message just sent, for staff, in that message.
-
-    Rasa keeps ``source_file`` with the bot message in the tracker store; the channels never send
-    it. The text cites the title (and the public address, see ``Source.cited``).
-    """
-    dispatcher.messages[-1]["source_file"] = source.file
-
-
 def answer_entry(
     dispatcher: CollectingDispatcher, kb: KnowledgeBase, entry: Entry
 ) -> list[EventType]:
-    """Send the entry's answer citing its source, and its related questions as buttons."""
+    """Send the entry's answer citing its source, and its related questions as buttons.
+
+    The entry with the ICS's 2022 counts of practices and PCNs is followed by today's.
+    """
     source = kb.sources[entry.source]
     utter(dispatcher, "kb_answer", kb_entry=entry.id, answer=entry.answer, source=source.cited)
-    cite(dispatcher, source)
+    cite(dispatcher, source.file)
+    if entry.id == COUNTS_ENTRY:
+        send_counts(dispatcher, default_directory_answers())
     related = [kb.entries[r] for r in entry.related if r in kb.entries]
     if related:
         utter(dispatcher, "related_intro", buttons=[entry_button(r) for r in related])

@@ -31,3 +31,12 @@ def utter(
         message_values=values,
         kb_entry=kb_entry,
     )
+
+
+def cite(dispatcher: CollectingDispatcher, source_file: str) -> None:
+    """Record the source file of the message just sent, for staff, in that message.
+
+    Rasa keeps ``source_file`` with the bot message in the tracker store; the channels never send
+    it. The text itself cites the source's title (and its public address, or its date).
+    """
+    dispatcher.messages[-1]["source_file"] = source_file

@@ -6,8 +6,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import answer_entry, cite, top_entry
-from actions.messaging import utter
+from actions.answers import answer_entry, top_entry
+from actions.messaging import cite, utter
 from actions.payloads import organisation_button
 from assistant.knowledge import default_knowledge_base
 
@@ -54,5 +54,5 @@ class ActionAnswerOrganisation(Action):
             description=organisation.description,
             source=source.cited,
         )
-        cite(dispatcher, source)
+        cite(dispatcher, source.file)
         return [SlotSet(ORGANISATION_SLOT, organisation.id)]

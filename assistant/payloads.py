@@ -7,12 +7,19 @@ reads them to find a button's curated title.
 import json
 import re
 
+from assistant.directory.intents import BUTTON_ENTITIES as DIRECTORY_BUTTON_ENTITIES
+
 FAQ_INTENT = "faq"
 HELP_INTENT = "help"
 ORGANISATION_INTENT = "ask_organisation"
 # The only payloads a resident's client may send: those the assistant's own buttons carry, each
 # intent with its one entity. Anything else that starts with "/" is read as words, not a command.
-BUTTON_ENTITIES = {FAQ_INTENT: "entry", HELP_INTENT: "topic", ORGANISATION_INTENT: "organisation"}
+BUTTON_ENTITIES = {
+    FAQ_INTENT: "entry",
+    HELP_INTENT: "topic",
+    ORGANISATION_INTENT: "organisation",
+    **DIRECTORY_BUTTON_ENTITIES,
+}
 _ID = re.compile(r"[a-z0-9_]{1,64}")
 _PAYLOAD = re.compile(r"/(?P<intent>[A-Za-z_]+)(?P<entities>\{.*\})?", flags=re.DOTALL)
 
@@ -45,6 +52,12 @@ def is_button_payload(text: str) -> bool:
     entities = payload_entities(text, match["intent"])
     key = BUTTON_ENTITIES[match["intent"]]
     return entities is not None and list(entities) == [key] and bool(_ID.fullmatch(entities[key]))
+
+
+def names_practice_or_pcn(text: str) -> bool:
+    """Whether ``text`` is a button payload naming a GP practice or a PCN (its title is a name)."""
+    match = _PAYLOAD.fullmatch(text.strip())
+    return match is not None and match["intent"] in DIRECTORY_BUTTON_ENTITIES
 
 
 def payload_entities(text: str, intent: str) -> dict[str, str] | None:

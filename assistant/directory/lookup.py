@@ -75,9 +75,18 @@ class DirectoryLookup:
         postcodes: dict[str, Location],
     ) -> None:
         self._practices = tuple(practices)
+        self._by_code = {practice.code: practice for practice in self._practices}
         self._pcns = {pcn.code: pcn for pcn in pcns}
         self._districts = {d.district: (d.latitude, d.longitude) for d in districts}
         self._postcodes = postcodes
+
+    def practice(self, code: str) -> Practice | None:
+        """The practice with ODS code ``code``, or None."""
+        return self._by_code.get(code)
+
+    def pcn(self, code: str) -> Pcn | None:
+        """The PCN with ODS code ``code``, or None."""
+        return self._pcns.get(code)
 
     def practices_named(self, text: str) -> list[Practice]:
         """The practices ``text`` names; several when they match equally well (ask which)."""

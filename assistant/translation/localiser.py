@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from assistant.messages import message as english_message
-from assistant.payloads import FAQ_INTENT, payload_entities
+from assistant.payloads import FAQ_INTENT, names_practice_or_pcn, payload_entities
 from assistant.translation.bidi import isolate_left_to_right
 from assistant.translation.curated import CuratedTranslations
 
@@ -38,8 +38,18 @@ SAFETY_RESPONSES = (
     "utter_urgent_care",
     "utter_no_medical_advice",
 )
-# Values that are names, citations or language names: they stay as they are in every language.
-KEPT_VALUES = frozenset({"name", "source", "languages"})
+# Values that are names, citations, language names or the directory's data (addresses, phone
+# numbers, postcodes, dates, figures, lists of practices): they stay as they are in every language.
+KEPT_VALUES = frozenset(
+    {
+        "name", "source", "languages",
+        "practice", "address", "postcode", "pcn", "phone", "practices", "place", "district",
+        "km", "date", "practice_count", "pcn_count", "west_count",
+    }
+)  # fmt: skip
+# A message with one of these values is never machine-translated whole (a translation engine
+# may change a digit of a phone number): without a curated template it goes out in English.
+EXACT_VALUES = frozenset({"phone", "practices"})
 ENGLISH = "en"
 MACHINE_NOTICE = "machine_translated_notice"
 ENGLISH_NOTICE = "answer_in_english_notice"
@@ -112,15 +122,20 @@ class Localiser:
         template = curated.responses.get(key) if curated and key else None
         if template is None and key in SAFETY_RESPONSES:
             return Localised(text, buttons, "english")
+        exact = not EXACT_VALUES.isdisjoint(message.get("message_values") or {})
         if template is not None and curated is not None:
             values, machine_values = _values(message, curated)
             wanted = [str(values[name]) for name in machine_values]
             needs_notice = bool(machine_values)
         else:
             values, machine_values = {}, []
-            wanted = [text] if text else []
+            wanted = [text] if text and not exact else []
             needs_notice = text is not None
-        wanted += [b["title"] for b in buttons or [] if _curated_title(b, curated) is None]
+        wanted += [
+            b["title"]
+            for b in buttons or []
+            if not _kept_title(b) and _curated_title(b, curated) is None
+        ]
         if needs_notice and key not in SAFETY_RESPONSES:
             wanted += [
                 english_message(k) for k in NOTICES if k not in noticed and not _has(curated, k)
@@ -206,14 +221,21 @@ def _curated_title(button: dict[str, Any], curated: CuratedTranslations | None) 
     return None
 
 
+def _kept_title(button: dict[str, Any]) -> bool:
+    """Whether a button's title is a name kept as it is (a GP practice's or a PCN's)."""
+    return names_practice_or_pcn(str(button.get("payload", "")))
+
+
 def _buttons(
     buttons: list[dict[str, Any]] | None, curated: CuratedTranslations | None, found: Found
 ) -> list[dict[str, Any]] | None:
-    """Button titles: a question's curated title, else machine-translated, else English."""
+    """Button titles: names as they are; else curated, else machine-translated, else English."""
     if not buttons:
         return buttons
     return [
-        {
+        button
+        if _kept_title(button)
+        else {
             **button,
             "title": _curated_title(button, curated)
             or found.get(button["title"])
