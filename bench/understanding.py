@@ -34,10 +34,11 @@ EMERGENCIES_FILE = TEST_DATA / "emergencies.yml"
 UNCURATED_FILE = TEST_DATA / "emergencies_uncurated.yml"
 ALARMING_FILE = TEST_DATA / "alarming_ordinary.yml"
 # Replies that neither answer with an entry nor guess: out of scope, "ask another way", no words,
-# no medical advice, cannot book.
+# no medical advice, cannot book, not in the GP practice list (opening hours, ratings).
 HONEST_INTENTS = frozenset(
-    {"out_of_scope", "nlu_fallback", "no_text", "medical_advice", "book_appointment"}
-)
+    {"out_of_scope", "nlu_fallback", "no_text", "medical_advice", "book_appointment",
+     "directory_not_held"}
+)  # fmt: skip
 SAFETY_INTENTS = frozenset({"emergency", "crisis", "urgent_care"})
 ENGLISH = "en"
 # Right answers wanted on held-out questions: English, then by tier (issue 10's targets).

@@ -27,8 +27,15 @@ GENERIC_WORDS = frozenset(
     "healthcare gp gps group doctors doctor clinic partnership family primary care pcn network "
     "road street lane st rd".split()
 )
-# How alike two words must be to count as one typed with a typo (difflib's ratio).
+# Words that say a name is a GP practice's ("the park" is a park; "the park surgery" a practice).
+PRACTICE_WORDS = frozenset(
+    "surgery surgeries medical centre center practice practise health gp doctor doctors "
+    "doctor's clinic".split()
+)
+# How alike two words must be to count as one typed with a typo (difflib's ratio), and how long
+# both must be for a typo to be allowed at all.
 WORD_LIKENESS = 0.8
+MIN_TYPO_LENGTH = 4
 # A name matches when at least this share of its distinctive words are in the text.
 NAME_SHARE = 0.99
 # The practices given for a postcode, nearest first.
@@ -36,6 +43,20 @@ NEAREST_COUNT = 5
 # Farther than this from every practice, a postcode is outside Birmingham and Solihull.
 OUTSIDE_KM = 5.0
 _WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Mentions:
+    """What a message names of the directory: a place, a PCN, a practice (surely, not a park)."""
+
+    place: bool
+    pcn: bool
+    practice: bool
+
+    @property
+    def any(self) -> bool:
+        """Whether the message names anything the directory knows."""
+        return self.place or self.pcn or self.practice
 
 
 @dataclass(frozen=True)
@@ -77,6 +98,19 @@ class DirectoryLookup:
         self._practices = tuple(practices)
         self._by_code = {practice.code: practice for practice in self._practices}
         self._pcns = {pcn.code: pcn for pcn in pcns}
+        self._names = {p.code: _distinctive(p.name) for p in self._practices}
+        self._addresses = {
+            p.code: sorted(set(_distinctive(f"{p.address} {p.town}")) - set(self._names[p.code]))
+            for p in self._practices
+        }
+        self._pcn_names = {code: _distinctive(pcn.name) for code, pcn in self._pcns.items()}
+        vocabulary = {w for words in self._names.values() for w in words}
+        vocabulary |= {w for words in self._addresses.values() for w in words}
+        vocabulary |= {w for words in self._pcn_names.values() for w in words}
+        self._vocabulary = frozenset(vocabulary)
+        self._by_initial: dict[str, list[str]] = {}
+        for word in sorted(w for w in vocabulary if len(w) >= MIN_TYPO_LENGTH):
+            self._by_initial.setdefault(word[0], []).append(word)
         self._districts = {d.district: (d.latitude, d.longitude) for d in districts}
         self._postcodes = postcodes
 
@@ -90,12 +124,28 @@ class DirectoryLookup:
 
     def practices_named(self, text: str) -> list[Practice]:
         """The practices ``text`` names; several when they match equally well (ask which)."""
-        words = _words(text)
-        scored = [(self._score(practice, words), practice) for practice in self._practices]
+        found = self._found(text)
+        scored = [(self._score(practice, found), practice) for practice in self._practices]
         best = max((score for score, _ in scored), default=0.0)
         if best < NAME_SHARE:
             return []
         return [practice for score, practice in scored if score == best]
+
+    def mentions(self, text: str) -> Mentions:
+        """What ``text`` names: a known postcode or district, a PCN, a practice.
+
+        A practice counts when two or more of its name's distinctive words are there, or its
+        one distinctive word with a word like "surgery" or "gp" ("the limes gp", not "limes").
+        A district counts only when it is one of the districts near the practices ("B11", not
+        the "I3" of "SWB I3 PCN").
+        """
+        words = _words(text)
+        named = self.practices_named(text)
+        practice = any(len(self._names[p.code]) >= 2 for p in named) or (
+            bool(named) and not PRACTICE_WORDS.isdisjoint(words)
+        )
+        _, location, _ = self._place(text)
+        return Mentions(location is not None, bool(self.pcns_named(text)), practice)
 
     def pcn_of(self, practice: Practice) -> Pcn:
         """The PCN a practice belongs to."""
@@ -103,10 +153,11 @@ class DirectoryLookup:
 
     def pcns_named(self, text: str) -> list[Pcn]:
         """The PCNs ``text`` names (on their distinctive words, as for practices)."""
-        words = _words(text)
-        found = [pcn for pcn in self._pcns.values() if _share(_distinctive(pcn.name), words) >= 1]
-        longest = max((len(_distinctive(p.name)) for p in found), default=0)
-        return [pcn for pcn in found if len(_distinctive(pcn.name)) == longest]
+        found = self._found(text)
+        names = self._pcn_names
+        named = [pcn for pcn in self._pcns.values() if _share(names[pcn.code], found) >= 1]
+        longest = max((len(names[p.code]) for p in named), default=0)
+        return [pcn for pcn in named if len(names[pcn.code]) == longest]
 
     def members(self, pcn: Pcn) -> list[Practice]:
         """The practices in a PCN, by name."""
@@ -143,16 +194,29 @@ class DirectoryLookup:
             return district, self._districts.get(district), True
         return None, None, False
 
-    def _score(self, practice: Practice, words: list[str]) -> float:
-        name = _distinctive(practice.name)
+    def _found(self, text: str) -> frozenset[str]:
+        """The directory's words in ``text``, as typed or with a typo after the first letter."""
+        found = set()
+        for typed in set(_words(text)):
+            if typed in self._vocabulary:
+                found.add(typed)
+            candidates = self._by_initial.get(typed[0], [])
+            if len(typed) >= MIN_TYPO_LENGTH and candidates:
+                found.update(difflib.get_close_matches(
+                    typed, candidates, n=len(candidates), cutoff=WORD_LIKENESS
+                ))  # fmt: skip
+        return frozenset(found)
+
+    def _score(self, practice: Practice, found: frozenset[str]) -> float:
+        name = self._names[practice.code]
         if not name:
             return 0.0
-        share = _share(name, words)
+        share = _share(name, found)
         if share < NAME_SHARE:
             return share
         # Equal names are told apart by the address words the resident also typed.
-        address = set(_distinctive(f"{practice.address} {practice.town}")) - set(name)
-        return share + 0.01 * _share(sorted(address), words) if address else share
+        address = self._addresses[practice.code]
+        return share + 0.01 * _share(address, found) if address else share
 
 
 def _words(text: str) -> list[str]:
@@ -163,17 +227,8 @@ def _distinctive(name: str) -> list[str]:
     return [w for w in _words(name) if w not in GENERIC_WORDS]
 
 
-def _share(wanted: list[str], words: list[str]) -> float:
-    """The share of ``wanted`` words found in ``words``, each allowing a typo."""
+def _share(wanted: list[str], found: frozenset[str]) -> float:
+    """The share of ``wanted`` words among those found in a text."""
     if not wanted:
         return 0.0
-    found = sum(1 for w in wanted if any(_alike(w, typed) for typed in words))
-    return found / len(wanted)
-
-
-def _alike(wanted: str, typed: str) -> bool:
-    if wanted == typed:
-        return True
-    if min(len(wanted), len(typed)) < 4:
-        return False
-    return difflib.SequenceMatcher(None, wanted, typed).ratio() >= WORD_LIKENESS
+    return sum(1 for w in wanted if w in found) / len(wanted)
