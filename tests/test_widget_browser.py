@@ -209,6 +209,22 @@ def test_only_web_links_become_links_and_they_open_safely(page):
     expect(links).to_have_attribute("rel", "noopener noreferrer")
 
 
+def test_phone_numbers_are_call_links_and_numbered_lines_a_list(page):
+    open_chat(page)
+    call = page.locator("#bsol-assistant .welcome .bubble a")
+    expect(call).to_have_text("999")
+    expect(call).to_have_attribute("href", "tel:999")
+    expect(call).not_to_have_attribute("target", "_blank")
+    ask(page, '1. The Limes: 0121 459 8525\n2. <img src=x onerror="window.attacked=1"> 0.4 km')
+    items = page.locator("#bsol-assistant .message.user .bubble").last.get_by_role("listitem")
+    expect(items).to_have_count(2)
+    expect(items.first.get_by_role("link")).to_have_attribute("href", "tel:01214598525")
+    expect(items.nth(1)).to_have_text('<img src=x onerror="window.attacked=1"> 0.4 km')
+    expect(items.nth(1).get_by_role("link")).to_have_count(0)
+    assert page.locator("#bsol-assistant img").count() == 0
+    assert page.evaluate("() => window.attacked") is None
+
+
 def test_a_reply_while_closed_shows_an_unread_badge(page):
     open_chat(page)
     page.evaluate("() => { BSOLAssistant.send('What is a PCN?'); BSOLAssistant.close(); }")

@@ -8,7 +8,7 @@
 
 import { colourTheme } from "./colour.js";
 import { atEnd, replyScrollTop } from "./scroll.js";
-import { linkParts } from "./text.js";
+import { linkParts, textBlocks } from "./text.js";
 
 const ICONS = {
   chat: "M20 2H4a2 2 0 0 0-2 2v18l4-4h14a2 2 0 0 0 2-2V4a2 2 0 0 0-2-2z",
@@ -169,10 +169,20 @@ export function createView({ window, settings, languages, texts, on }) {
   let lastTop = 0; // where the list was last scrolled to (by us or the resident)
 
   function linkify(text, lang) {
-    return linkParts(text).map((part) => (part.href
-      ? h("a", { href: part.href, target: "_blank", rel: "noopener noreferrer" }, part.link,
-        h("span", { class: "visually-hidden", text: " " + t("opens_in_new_tab", lang) }))
-      : part.text));
+    return linkParts(text).map((part) => {
+      if (!part.href) return part.text;
+      if (part.href.startsWith("tel:")) return h("a", { href: part.href }, part.link);
+      return h("a", { href: part.href, target: "_blank", rel: "noopener noreferrer" }, part.link,
+        h("span", { class: "visually-hidden", text: " " + t("opens_in_new_tab", lang) }));
+    });
+  }
+
+  /** A message's text: its numbered and "- " lines as lists, links in every line. */
+  function render(text, lang) {
+    return textBlocks(text).flatMap((block) => (block.list
+      ? [h(block.list, { start: block.start > 1 ? block.start : null },
+        ...block.items.map((item) => h("li", {}, ...linkify(item, lang))))]
+      : linkify(block.text, lang)));
   }
 
   function quickReplies(items, lang) {
@@ -190,7 +200,7 @@ export function createView({ window, settings, languages, texts, on }) {
     const prefix = t(m.from === "user" ? "you_said" : "assistant_said", m.lang);
     const li = h("li", { class: "message " + m.from, lang: m.lang, dir: m.dir },
       h("span", { class: "visually-hidden", text: prefix + " " }),
-      h("div", { class: "bubble" }, ...linkify(m.text, m.lang)));
+      h("div", { class: "bubble" }, ...render(m.text, m.lang)));
     // English titles in another language's reply are marked, so screen readers read them as English.
     if (m.quickReplies) li.append(quickReplies(m.quickReplies, m.repliesLang || m.lang));
     return li;
