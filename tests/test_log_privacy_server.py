@@ -26,6 +26,8 @@ MESSAGES = [
     '/greet{"name": "Perpetua Finchley"}',
     '/faq{"entry":"finchley_perpetua_07700900123"}',  # shaped like a button's payload
     "¿Dónde está la farmacia más cercana para Zoë Ñúñez?",
+    "GP practices near B33 8TA please",  # a directory answer repeats the postcode (issue 12)
+    "I live at B36 0HF, what is the phone number of Shah Zaman Surgery",
 ]
 FOLLOW_UP = "thank you"
 # The names and numbers in them, also as JSON writes them (structlog's lines are JSON).
@@ -33,6 +35,7 @@ SECRETS = [
     "John Smith", "Smith", "943 476 5919", "5919", "Zebedee", "Quillfeather", "Marmaduke",
     "Xylophonic", "Pemberton", "Gryce", "Ottoline", "Brackenbury", "900123", "Perpetua",
     "Finchley", "07700900123", "Ñúñez", "\\u00d1\\u00fa\\u00f1ez", "Zo\\u00eb",
+    "B33 8TA", "B338TA", "8TA", "B36 0HF", "0HF",
 ]  # fmt: skip
 
 

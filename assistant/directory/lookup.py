@@ -27,6 +27,8 @@ GENERIC_WORDS = frozenset(
     "healthcare gp gps group doctors doctor clinic partnership family primary care pcn network "
     "road street lane st rd".split()
 )
+# Words residents leave out of a name without meaning another practice.
+FILLER_WORDS = frozenset("the a of and".split())
 # Words that say a name is a GP practice's ("the park" is a park; "the park surgery" a practice).
 PRACTICE_WORDS = frozenset(
     "surgery surgeries medical centre center practice practise health gp doctor doctors "
@@ -43,6 +45,8 @@ NEAREST_COUNT = 5
 # Farther than this from every practice, a postcode is outside Birmingham and Solihull.
 OUTSIDE_KM = 5.0
 _WORD = re.compile(r"[a-z0-9]+")
+_CODE_PARTS = re.compile(r"[A-Z0-9]+")
+_POSSESSIVE = re.compile(r"['’]s\b")
 
 
 @dataclass(frozen=True)
@@ -99,12 +103,15 @@ class DirectoryLookup:
         self._by_code = {practice.code: practice for practice in self._practices}
         self._pcns = {pcn.code: pcn for pcn in pcns}
         self._names = {p.code: _distinctive(p.name) for p in self._practices}
+        self._full_names = {
+            p.code: [w for w in _words(p.name) if w not in FILLER_WORDS] for p in self._practices
+        }
         self._addresses = {
             p.code: sorted(set(_distinctive(f"{p.address} {p.town}")) - set(self._names[p.code]))
             for p in self._practices
         }
         self._pcn_names = {code: _distinctive(pcn.name) for code, pcn in self._pcns.items()}
-        vocabulary = {w for words in self._names.values() for w in words}
+        vocabulary = {w for words in self._full_names.values() for w in words}
         vocabulary |= {w for words in self._addresses.values() for w in words}
         vocabulary |= {w for words in self._pcn_names.values() for w in words}
         self._vocabulary = frozenset(vocabulary)
@@ -126,8 +133,8 @@ class DirectoryLookup:
         """The practices ``text`` names; several when they match equally well (ask which)."""
         found = self._found(text)
         scored = [(self._score(practice, found), practice) for practice in self._practices]
-        best = max((score for score, _ in scored), default=0.0)
-        if best < NAME_SHARE:
+        best = max((score for score, _ in scored), default=(0.0, 0))
+        if best[0] < NAME_SHARE:
             return []
         return [practice for score, practice in scored if score == best]
 
@@ -182,7 +189,7 @@ class DirectoryLookup:
 
     def _place(self, text: str) -> tuple[str | None, Location | None, bool]:
         """The full postcode or district in ``text``, its location (None: unknown), by district."""
-        tokens = text.upper().replace(",", " ").split()
+        tokens = _CODE_PARTS.findall(text.upper())
         for first, second in zip(tokens, [*tokens[1:], ""], strict=True):
             postcode = normal_postcode(first + second) or normal_postcode(first)
             if postcode is not None and postcode in self._postcodes:
@@ -198,8 +205,9 @@ class DirectoryLookup:
         """The directory's words in ``text``, as typed or with a typo after the first letter."""
         found = set()
         for typed in set(_words(text)):
-            if typed in self._vocabulary:
-                found.add(typed)
+            if typed in self._vocabulary or typed in GENERIC_WORDS:
+                found.add(typed)  # a word as it is spelt is not a typo of another ("green")
+                continue
             candidates = self._by_initial.get(typed[0], [])
             if len(typed) >= MIN_TYPO_LENGTH and candidates:
                 found.update(difflib.get_close_matches(
@@ -207,20 +215,27 @@ class DirectoryLookup:
                 ))  # fmt: skip
         return frozenset(found)
 
-    def _score(self, practice: Practice, found: frozenset[str]) -> float:
+    def _score(self, practice: Practice, found: frozenset[str]) -> tuple[float, int]:
+        """How well a text names a practice, to compare with the others.
+
+        First the share of its distinctive words found (all of them, or it is not named); then,
+        to tell apart names that all match, how many words of its name and address were typed:
+        "church road surgery sheldon" is Church Road Surgery (90 Church Road, Sheldon), not
+        The Sheldon Medical Centre; "garretts green lane surgery" is not Green Lane Surgery;
+        "the limes small heath" is The Limes Medical Centre (Small Heath), not Small Heath
+        Medical Practice.
+        """
         name = self._names[practice.code]
-        if not name:
-            return 0.0
         share = _share(name, found)
         if share < NAME_SHARE:
-            return share
-        # Equal names are told apart by the address words the resident also typed.
-        address = self._addresses[practice.code]
-        return share + 0.01 * _share(address, found) if address else share
+            return (share, 0)
+        words = [*self._full_names[practice.code], *self._addresses[practice.code]]
+        return (share, sum(1 for word in words if word in found))
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(text.casefold())
+    """The words of ``text``, lower case; "people's" is "people"."""
+    return _WORD.findall(_POSSESSIVE.sub("", text.casefold()))
 
 
 def _distinctive(name: str) -> list[str]:
