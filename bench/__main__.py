@@ -1,8 +1,9 @@
 """Measure the assistant and write bench/results.md: ``make bench`` (or ``python -m bench``).
 
 Training time (a fresh, uncached training run), start-up time, REST reply latency (p50/p95,
-including the action server round trip), the Rasa server's resident memory, and accuracy on
-the held-out questions. Traffic goes to localhost only, in a bounded loop.
+including the action server round trip), what a GP directory answer adds to a reply, the Rasa
+server's resident memory, and accuracy on the held-out questions (also the directory's).
+Traffic goes to localhost only, in a bounded loop.
 """
 
 import argparse
@@ -20,8 +21,10 @@ from pathlib import Path
 import yaml
 
 from assistant import launcher
+from assistant.directory.answers import default_directory_answers
 from assistant.launcher import free_port
 from assistant.paths import DEFAULT_MODEL, PROJECT_ROOT
+from bench import directory
 from bench.accuracy import evaluate, report
 from bench.heldout import load_heldout
 from bench.stats import percentile
@@ -88,6 +91,8 @@ def main() -> int:
         rows.append(("Training from scratch", f"{seconds:.0f} s", "≤ 180 s"))
 
     questions = [q.text for q in load_heldout()]
+    directory_questions = directory.load_directory_questions()
+    english_directory = [q.text for q in directory_questions if q.language == "en"]
     demo_port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         started = time.monotonic()
@@ -101,6 +106,9 @@ def main() -> int:
             measure_latency(stack.url, questions[:10], 1)  # warm up
             timings = measure_latency(stack.url, questions, args.rounds)
             urdu = measure_latency(stack.url, questions, args.rounds, language="ur")
+            # The same number of knowledge-base questions, side by side in the same run.
+            asked = measure_latency(stack.url, questions[: len(english_directory)], args.rounds)
+            gp = measure_latency(stack.url, english_directory, args.rounds)
             memory = resident_memory_mb(stack.processes["rasa"].pid)
             action_memory = resident_memory_mb(stack.processes["actions"].pid)
             widget_kb = gzipped_kb(stack.url)
@@ -109,6 +117,9 @@ def main() -> int:
         finally:
             stack.stop()
     extra = statistics.median(urdu) / statistics.median(timings) - 1
+    answers = default_directory_answers()
+    composing = directory.answer_times_ms(answers, directory_questions)
+    added = statistics.median(gp) - statistics.median(asked)
     rows += [
         ("Start-up (both servers ready)", f"{ready:.0f} s", "≤ 60 s"),
         ("REST reply latency p50", f"{statistics.median(timings):.0f} ms", "≤ 60 ms"),
@@ -117,6 +128,17 @@ def main() -> int:
             "Same questions with Urdu chosen (curated replies), p50",
             f"{statistics.median(urdu):.0f} ms ({extra:+.0%})",
             "≤ +20 %",
+        ),
+        (
+            "GP directory questions, REST p50 (vs as many knowledge-base questions)",
+            f"{statistics.median(gp):.0f} ms ({added:+.1f} ms; "
+            f"KB {statistics.median(asked):.0f} ms)",
+            "≤ +5 ms",
+        ),
+        (
+            "Composing a directory answer in the action (lookup and message), p50 / p95",
+            f"{statistics.median(composing):.2f} / {percentile(composing, 0.95):.2f} ms",
+            "",
         ),
         ("Rasa server resident memory", f"{memory:.0f} MB", "≤ 1,536 MB"),
         ("Action server resident memory", f"{action_memory:.0f} MB", ""),
@@ -160,6 +182,12 @@ def main() -> int:
         "## Accuracy on the held-out questions",
         "",
         report(predictions),
+        "",
+        "## GP directory: held-out questions (tests/data/heldout_directory)",
+        "",
+        "The right intent, and the answer holds the expected PCN, phone number or names.",
+        "",
+        directory.report(directory.evaluate_directory(answers, directory_questions)),
         "",
     ]
     RESULTS.write_text("\n".join(lines), encoding="utf-8")

@@ -19,7 +19,11 @@ from assistant.translation.bidi import FSI, PDI
 from tests.helpers import post
 
 ATTRIBUTION = "Contains public sector information licensed under the Open Government Licence v3.0"
-TIER_1 = [language.code for language in default_registry().languages if language.tier == 1]
+TIER_1 = [
+    language.code
+    for language in default_registry().languages
+    if language.tier == 1 and language.code != "en"
+]
 PRACTICES = {practice.name: practice for practice in read_practices()}
 
 
@@ -142,3 +146,25 @@ def test_each_answer_type_in_each_tier_1_language_is_curated_with_the_facts_kept
         assert f"{FSI}{expected.values['phone']}{PDI}" in raw
     if intent == NOT_HELD and "phone" in expected.values:
         assert expected.values["phone"] in text
+
+
+# Issue 12's "Why": the four questions, in English and in Urdu, and a fact each answer must give.
+WHY = [
+    ("en", "which PCN is Shah Zaman Surgery in?", "North Birmingham PCN"),
+    ("en", "phone number for the Limes Medical Centre", "0121 772 0067"),
+    ("en", "GP practices near B11 1LU", "The Brook Surgery – 0.0 km"),
+    ("en", "which practices are in Small Heath PCN?", "The Park Medical Centre"),
+    ("ur", "Shah Zaman Surgery کس PCN میں ہے؟", "North Birmingham PCN"),
+    ("ur", "Limes Medical Centre کا فون نمبر کیا ہے؟", "0121 772 0067"),
+    ("ur", "B11 1LU کے قریب GP سرجریاں کون سی ہیں؟", "The Brook Surgery – 0.0 km"),
+    ("ur", "Small Heath PCN میں کون کون سی پریکٹسز ہیں؟", "The Park Medical Centre"),
+]
+
+
+@pytest.mark.parametrize(("language", "question", "fact"), WHY, ids=[q for _, q, _ in WHY])
+def test_the_issues_questions_are_answered_in_english_and_urdu_without_choosing_a_language(
+    stack, language, question, fact
+):
+    messages = say(stack, question)
+    assert fact in text_of(messages)
+    assert messages[0]["metadata"]["language"] == language
