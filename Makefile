@@ -34,7 +34,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 IN_PROJECT := mkdir -p var/home && HOME=$(CURDIR)/var/home
 
 .PHONY: help setup train run test validate new-question shell evaluate unanswered purge lint \
-	bench bench-security bench-side-by-side screenshots lock clean widget test-widget directory
+	bench bench-security bench-side-by-side screenshots lock clean widget test-widget directory \
+	cluster stop-cluster cluster-packages
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -94,6 +95,21 @@ run: $(MODEL) $(STAMPS)/npm $(WIDGET_JS) $(POSTCODES) ## Set up, train if needed
 
 test: $(MODEL) $(STAMPS)/npm $(WIDGET_JS) $(POSTCODES) $(CHROMIUM) lint test-widget ## Set up, train if needed, lint, and run the whole test suite
 	$(IN_PROJECT) $(PY) -m pytest
+
+# Several Rasa servers on one machine (issue 13): Debian's PostgreSQL, Redis and nginx, installed
+# when missing, their data under var/cluster.
+cluster-packages: ## Install Debian's postgresql, redis-server and nginx-light when missing
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v redis-server >/dev/null \
+		|| ! test -x /usr/sbin/nginx; then \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+			--no-install-recommends postgresql redis-server nginx-light >/dev/null; fi
+
+SERVERS ?= 2
+cluster: $(MODEL) $(STAMPS)/npm $(WIDGET_JS) $(POSTCODES) cluster-packages ## Start PostgreSQL, Redis, SERVERS Rasa servers (2) and nginx on PORT
+	$(IN_PROJECT) $(PY) -m assistant cluster start --servers $(SERVERS) --port $(PORT)
+
+stop-cluster: $(STAMPS)/deps ## Stop exactly what `make cluster` started
+	$(IN_PROJECT) $(PY) -m assistant cluster stop
 
 validate: $(STAMPS)/deps ## Check the knowledge base, all data and translations; names each problem's file:line
 	$(IN_PROJECT) $(PY) -m assistant validate

@@ -13,6 +13,7 @@ from pathlib import Path
 from assistant import launcher
 from assistant.authoring.cli import add_kb_command
 from assistant.checks.cli import add_validate_command
+from assistant.cluster.cli import add_cluster_command
 from assistant.directory.cli import add_directory_command
 from assistant.paths import DEFAULT_MODEL, VAR_DIR
 from assistant.reports.cli import add_report_command
@@ -53,6 +54,7 @@ COMMANDS = (
     add_kb_command,
     add_purge_command,
     add_directory_command,
+    add_cluster_command,
 )
 
 

@@ -26,10 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+import yaml
+
 from assistant.action_server import HOST as ACTION_HOST
 from assistant.action_server import TOKEN_ENV
 from assistant.paths import DEFAULT_MODEL, PROJECT_ROOT, VAR_DIR
 from assistant.settings import Settings, load_settings
+from assistant.storage.endpoints import shared_store_sections
 from assistant.widget.config import ORIGINS_ENV
 
 READY_TIMEOUT_SECONDS = 300.0
@@ -260,10 +263,18 @@ def check_port_free(name: str, host: str, port: int) -> None:
             ) from None
 
 
-def render_endpoints(action_port: int, tracker_db: Path, directory: Path, token: str) -> Path:
+def render_endpoints(
+    action_port: int,
+    tracker_db: Path,
+    directory: Path,
+    token: str,
+    stores: Mapping[str, Mapping[str, object]] | None = None,
+) -> Path:
     """Write ``endpoints.yml`` with its ``${...}`` placeholders filled in (Rasa does not do it).
 
-    The file holds the action server's token, so only its owner may read it.
+    ``stores`` replace the file's ``tracker_store`` / ``lock_store`` sections (the shared stores
+    of :func:`~assistant.storage.endpoints.shared_store_sections`). The file holds the action
+    server's token (and any store password), so only its owner may read it.
     """
     template = string.Template(ENDPOINTS_TEMPLATE.read_text(encoding="utf-8"))
     text = template.substitute(
@@ -271,6 +282,8 @@ def render_endpoints(action_port: int, tracker_db: Path, directory: Path, token:
         ACTION_TOKEN=token,
         TRACKER_DB=str(tracker_db),
     )
+    if stores:
+        text = yaml.safe_dump({**yaml.safe_load(text), **stores}, sort_keys=False)
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"endpoints-{action_port}.yml"
     _write_private(path, text)
@@ -382,7 +395,8 @@ def start(
     tracker_db.parent.mkdir(parents=True, exist_ok=True)
     (VAR_DIR / "home").mkdir(parents=True, exist_ok=True)
     token = secrets.token_urlsafe(32)
-    endpoints = render_endpoints(action_port, tracker_db.resolve(), VAR_DIR / "run", token)
+    endpoints = render_endpoints(action_port, tracker_db.resolve(), VAR_DIR / "run", token,
+                                 shared_store_sections(settings))  # fmt: skip
     environments = {
         "actions": {
             **_without(env, REQUEST_MAX_SIZE_ENV),  # it gets whole trackers

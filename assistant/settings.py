@@ -1,4 +1,4 @@
-"""The public-service settings: limits, rate limits, retention, binding and the id secret.
+"""The public-service settings: limits, binding, the id secret, the stores servers share.
 
 Every value comes from an environment variable (so a deployment changes it without editing a
 file) and has a safe default. Read once, where a server starts, with :func:`load_settings`, and
@@ -6,6 +6,8 @@ pass the result to what needs it; a wrong value stops the start with a message t
 """
 
 import os
+import re
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -63,6 +65,14 @@ class Settings:
             listens on 127.0.0.1).
         conversation_secret: The key conversation ids are signed with
             (BSOL_CONVERSATION_SECRET; the launcher makes one in ``var/`` when it is unset).
+        tracker_store_url: Where conversations are kept, ``postgresql://user:password@host:port/db``
+            (BSOL_TRACKER_STORE_URL; empty: SQLite in ``var/``, for one machine).
+        lock_store_url: Where a conversation's lock is kept while a message is handled, so two
+            servers never handle one conversation at once, ``redis://[:password@]host:port/db``
+            (BSOL_LOCK_STORE_URL; empty: in the server's memory, for one server).
+        node_id: This server's name among several (BSOL_NODE_ID, up to 8 letters or digits;
+            empty: one server). Its socket.io session ids start with it, so a balancer can keep
+            each session on its server.
     """
 
     max_request_bytes: int = 64 * 1024
@@ -76,6 +86,9 @@ class Settings:
     translation_budget_seconds: float = 1.5
     host: str = "127.0.0.1"
     conversation_secret: str = ""
+    tracker_store_url: str = ""
+    lock_store_url: str = ""
+    node_id: str = ""
 
 
 def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
@@ -97,7 +110,33 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         ),
         host=environ.get(PREFIX + "HOST", defaults.host).strip() or defaults.host,
         conversation_secret=environ.get(PREFIX + "CONVERSATION_SECRET", ""),
+        tracker_store_url=_url(environ, "TRACKER_STORE_URL", ("postgresql",)),
+        lock_store_url=_url(environ, "LOCK_STORE_URL", ("redis",)),
+        node_id=_node_id(environ),
     )
+
+
+def _url(environ: Mapping[str, str], key: str, schemes: tuple[str, ...]) -> str:
+    value = environ.get(PREFIX + key, "").strip()
+    if not value:
+        return ""
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in schemes or not parts.hostname:
+        wanted = " or ".join(f"{scheme}://host:port/..." for scheme in schemes)
+        raise SettingsError(f"{PREFIX}{key}: must be a URL like {wanted}")
+    try:
+        parts.port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{key}: its port must be a number") from None
+    return value
+
+
+def _node_id(environ: Mapping[str, str]) -> str:
+    value = environ.get(PREFIX + "NODE_ID", "").strip()
+    if value and not re.fullmatch(r"[a-z0-9]{1,8}", value):
+        raise SettingsError(f"{PREFIX}NODE_ID={value!r}: must be 1 to 8 lower-case letters "
+                            "or digits")  # fmt: skip
+    return value
 
 
 def _int(environ: Mapping[str, str], key: str, default: int, minimum: int) -> int:

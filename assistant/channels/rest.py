@@ -62,8 +62,16 @@ def rest_blueprint(
     settings = services.settings
 
     @webhook.route("/", methods=["GET"])
-    async def health(_: Request) -> HTTPResponse:
-        return response.json({"status": "ok"})
+    async def health(request: Request) -> HTTPResponse:
+        """``ok``, or ``degraded`` while the shared lock store cannot be reached (still 200)."""
+        agent = getattr(request.app.ctx, "agent", None)
+        degraded = bool(getattr(getattr(agent, "lock_store", None), "degraded", False))
+        status: dict[str, Any] = {"status": "degraded" if degraded else "ok"}
+        if settings.node_id:
+            status["node"] = settings.node_id
+        if degraded:
+            status["degraded"] = ["lock_store"]
+        return response.json(status)
 
     @webhook.route("/webhook", methods=["POST"])
     async def receive(request: Request) -> HTTPResponse:

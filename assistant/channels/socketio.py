@@ -36,6 +36,32 @@ CHANNEL = "socketio"
 _SESSION = "session_id"
 
 
+class NodeAsyncServer(AsyncServer):
+    """A socket.io server whose session ids start with its node id (``BSOL_NODE_ID``).
+
+    A client's every request after the first carries its engine.io session id (``?sid=``), so
+    a balancer in front of several servers keeps each session on the server that issued it by
+    that prefix alone: no cookie (which a partner's page may not be allowed to keep) and no
+    client address (residents behind one network would all land on one server).
+    """
+
+    def __init__(self, node_id: str, **options: Any) -> None:
+        self._node_id = node_id
+        super().__init__(**options)
+
+    def _engineio_server_class(self) -> type:
+        base = super()._engineio_server_class()
+        if not self._node_id:
+            return base
+        prefix = f"{self._node_id}-"
+
+        class NodeEngineIOServer(base):  # type: ignore[misc, valid-type]
+            def generate_id(self) -> str:
+                return prefix + super().generate_id()
+
+        return NodeEngineIOServer
+
+
 class ResidentSocketIOInput(SocketIOInput):
     """Rasa's socket.io channel (works with off-the-shelf Rasa widgets), cleaned and guarded."""
 
@@ -48,7 +74,8 @@ class ResidentSocketIOInput(SocketIOInput):
         """The socket.io server and its events, every message passing through the edge."""
         services = default_services()
         settings = services.settings
-        sio = AsyncServer(
+        sio = NodeAsyncServer(
+            settings.node_id,
             async_mode="sanic",
             cors_allowed_origins=load_widget_config().allowed_origins,
             cors_credentials=False,
