@@ -93,7 +93,7 @@ run: $(MODEL) $(STAMPS)/npm $(WIDGET_JS) $(POSTCODES) ## Set up, train if needed
 	$(IN_PROJECT) $(PY) -m assistant serve --port $(PORT) --action-port $(ACTION_PORT) \
 		--demo-port $(DEMO_PORT)
 
-test: $(MODEL) $(STAMPS)/npm $(WIDGET_JS) $(POSTCODES) $(CHROMIUM) lint test-widget ## Set up, train if needed, lint, and run the whole test suite
+test: $(MODEL) $(STAMPS)/npm $(WIDGET_JS) $(POSTCODES) $(CHROMIUM) cluster-packages lint test-widget ## Set up, train if needed, lint, and run the whole test suite
 	$(IN_PROJECT) $(PY) -m pytest
 
 # Several Rasa servers on one machine (issue 13): Debian's PostgreSQL, Redis and nginx, installed
