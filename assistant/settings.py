@@ -128,6 +128,8 @@ def _url(environ: Mapping[str, str], key: str, schemes: tuple[str, ...]) -> str:
         parts.port  # noqa: B018 (a port that is not a number raises here)
     except ValueError:
         raise SettingsError(f"{PREFIX}{key}: its port must be a number") from None
+    if parts.scheme == "redis" and not re.fullmatch(r"/?\d*", parts.path):
+        raise SettingsError(f"{PREFIX}{key}: its database must be a number (redis://host:port/0)")
     return value
 
 

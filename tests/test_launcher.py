@@ -25,6 +25,7 @@ from assistant import launcher
 from assistant.launcher import Backoff, Stack, StartError, free_port
 from assistant.paths import PROJECT_ROOT, VAR_DIR
 from assistant.settings import Settings, load_settings
+from assistant.storage.endpoints import shared_store_sections
 from tests.helpers import non_loopback_address, post, reply_text
 
 SERVE = [sys.executable, "-m", "assistant", "serve"]
@@ -445,3 +446,18 @@ def test_sigterm_stops_both_servers_and_serve_exits_freeing_its_ports(served):
     for port in (served.port, served.action_port, served.demo_port):
         assert port_is_free(port), f"port {port} is still held"
     assert "The assistant has stopped." in served.said()
+
+
+def test_the_shared_stores_replace_the_files_sqlite_and_in_memory_ones(tmp_path):
+    settings = load_settings({
+        "BSOL_TRACKER_STORE_URL": "postgresql://postgres@127.0.0.1:5433/assistant",
+        "BSOL_LOCK_STORE_URL": "redis://127.0.0.1:6380/0",
+    })  # fmt: skip
+    path = launcher.render_endpoints(
+        5123, tmp_path / "t.db", tmp_path, "the-token", shared_store_sections(settings)
+    )
+    endpoints = yaml.safe_load(path.read_text())
+    assert endpoints["tracker_store"]["dialect"] == "postgresql"
+    assert endpoints["tracker_store"]["port"] == 5433
+    assert endpoints["lock_store"]["type"] == "assistant.storage.lock_store.ResilientRedisLockStore"
+    assert endpoints["action_endpoint"]["headers"]["Authorization"] == "Bearer the-token"

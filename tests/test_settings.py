@@ -26,6 +26,9 @@ def test_every_setting_can_be_changed_by_the_environment():
             "BSOL_TRANSLATION_BUDGET_SECONDS": "0.5",
             "BSOL_HOST": "0.0.0.0",
             "BSOL_CONVERSATION_SECRET": "s3cret",
+            "BSOL_TRACKER_STORE_URL": "postgresql://bsol:pw@db.internal:5432/assistant",
+            "BSOL_LOCK_STORE_URL": "redis://locks.internal:6379/2",
+            "BSOL_NODE_ID": "n2",
         }
     )
     assert settings.max_request_bytes == 32768
@@ -37,6 +40,9 @@ def test_every_setting_can_be_changed_by_the_environment():
     assert settings.translation_budget_seconds == 0.5
     assert settings.host == "0.0.0.0"
     assert settings.conversation_secret == "s3cret"
+    assert settings.tracker_store_url == "postgresql://bsol:pw@db.internal:5432/assistant"
+    assert settings.lock_store_url == "redis://locks.internal:6379/2"
+    assert settings.node_id == "n2"
 
 
 @pytest.mark.parametrize(
@@ -49,6 +55,13 @@ def test_every_setting_can_be_changed_by_the_environment():
         ("BSOL_RATE_PER_ADDRESS", "0/10", "both numbers must be positive"),
         ("BSOL_TRANSLATION_BUDGET_SECONDS", "soon", "number of seconds"),
         ("BSOL_TRANSLATION_BUDGET_SECONDS", "0", "more than 0"),
+        ("BSOL_TRACKER_STORE_URL", "mysql://db/assistant", "postgresql://host:port"),
+        ("BSOL_TRACKER_STORE_URL", "postgresql:///assistant", "postgresql://host:port"),
+        ("BSOL_TRACKER_STORE_URL", "postgresql://db:port/assistant", "port must be a number"),
+        ("BSOL_LOCK_STORE_URL", "locks.internal:6379", "redis://host:port"),
+        ("BSOL_LOCK_STORE_URL", "redis://locks/zero", "database must be a number"),
+        ("BSOL_NODE_ID", "Node 1", "lower-case letters or digits"),
+        ("BSOL_NODE_ID", "n123456789", "1 to 8"),
     ],
 )
 def test_a_wrong_value_is_refused_naming_the_variable(name, value, says):

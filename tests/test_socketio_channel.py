@@ -5,6 +5,7 @@ import asyncio
 import pytest
 import socketio
 
+from assistant.channels.socketio import NodeAsyncServer
 from assistant.messages import message
 from tests.helpers import own_stack
 
@@ -200,3 +201,9 @@ def test_a_resident_is_told_when_no_reply_could_be_made(trained_model, tmp_path)
         actions.wait(timeout=30)
         _, (answer,) = asyncio.run(conversation(own.url, ["who chairs the ICS?"]))
     assert [reply["text"] for reply in answer] == [message("technical_problem")]
+
+
+def test_a_nodes_session_ids_start_with_its_node_id_so_a_balancer_can_follow_them():
+    named = NodeAsyncServer("n2", async_mode="sanic")
+    assert named.eio.generate_id().startswith("n2-")
+    assert not NodeAsyncServer("", async_mode="sanic").eio.generate_id().startswith("-")
