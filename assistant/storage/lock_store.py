@@ -36,6 +36,9 @@ T = TypeVar("T")
 
 SOCKET_TIMEOUT_SECONDS = 0.5
 RETRY_SECONDS = 2.0
+# How often a message waiting for its conversation's lock looks again (Rasa's: once a second,
+# which would add up to a second to a resident's second message sent quickly).
+WAIT_SECONDS = 0.05
 DEFAULT_PORT = 6379
 
 
@@ -77,7 +80,7 @@ class ResilientRedisLockStore(RedisLockStore):
         self,
         conversation_id: str,
         lock_lifetime: float = LOCK_LIFETIME,
-        wait_time_in_seconds: float = 1,
+        wait_time_in_seconds: float = WAIT_SECONDS,
     ) -> AsyncGenerator[TicketLock, None]:
         """Hold the conversation's lock: in Redis, or in memory while Redis is away.
 
