@@ -3,6 +3,7 @@
 The expected facts come from the directory data itself (data/directory), never typed here.
 """
 
+import asyncio
 import json
 import re
 from typing import Any
@@ -17,6 +18,7 @@ from assistant.language import default_registry
 from assistant.paths import DATA_DIR, TRANSLATIONS_DIR
 from assistant.translation.bidi import FSI, PDI
 from tests.helpers import post
+from tests.test_socketio_channel import conversation
 
 ATTRIBUTION = "Contains public sector information licensed under the Open Government Licence v3.0"
 TIER_1 = [
@@ -168,3 +170,11 @@ def test_the_issues_questions_are_answered_in_english_and_urdu_without_choosing_
     messages = say(stack, question)
     assert fact in text_of(messages)
     assert messages[0]["metadata"]["language"] == language
+
+
+def test_socketio_gives_the_same_directory_answers_as_rest(stack):
+    questions = ["which PCN is Shah Zaman Surgery in?", "GP practices near B35 7QX",
+                 "what are the opening hours of Shah Zaman Surgery"]  # fmt: skip
+    _, answers = asyncio.run(conversation(stack.url, questions))
+    for question, answer in zip(questions, answers, strict=True):
+        assert text_of(answer) == text_of(say(stack, question)), question
