@@ -1,6 +1,8 @@
 """The directory's answers, on the real imported data (data/directory, var/directory)."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assistant.directory.answers import DirectoryAnswers, default_directory_answers
 from assistant.directory.intents import (
@@ -152,3 +154,13 @@ def test_todays_counts_have_the_lists_date_and_the_readmes_figures(answers):
     assert "NHS England on 01/08/2026" in text
     assert "175 GP practices in 36 Primary Care Networks" in text
     assert "24 West Birmingham practices" in text
+
+
+@given(text=st.text(max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_no_text_makes_the_lookup_or_an_answer_fail(answers, text):
+    """Hostile or foreign text (any script, no words, lone postcodes) is answered, never raised."""
+    answers._lookup.mentions(text)
+    for intent in (PRACTICE_PCN, PRACTICE_CONTACT, PCN_PRACTICES, NEAREST, NOT_HELD):
+        reply = answers.answer(intent, text, {}, None)
+        message(reply.key, **reply.values)

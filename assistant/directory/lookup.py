@@ -190,7 +190,7 @@ class DirectoryLookup:
     def _place(self, text: str) -> tuple[str | None, Location | None, bool]:
         """The full postcode or district in ``text``, its location (None: unknown), by district."""
         tokens = _CODE_PARTS.findall(text.upper())
-        for first, second in zip(tokens, [*tokens[1:], ""], strict=True):
+        for first, second in zip(tokens, [*tokens[1:], ""][: len(tokens)], strict=True):
             postcode = normal_postcode(first + second) or normal_postcode(first)
             if postcode is not None and postcode in self._postcodes:
                 return postcode, self._postcodes[postcode], False
