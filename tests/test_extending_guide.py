@@ -98,6 +98,9 @@ def copy_project(destination: Path) -> Path:
 def test_a_new_question_end_to_end_as_the_guide_says(tmp_path):
     """Scaffold → validate → train → ask it, through the guide's own make targets."""
     project = copy_project(tmp_path / "project")
+    # Beside the project, as on every machine: ../shared (the directory's open data is read from
+    # ../shared/data when the assistant starts on a fresh copy).
+    (tmp_path / "shared").symlink_to(PROJECT_ROOT.parent / "shared")
     env = {"BSOL_SOURCES_DIR": str(PROJECT_ROOT.parent / "shared" / "sources")}
 
     def staff(*args: str, input: str | None = None) -> subprocess.CompletedProcess:

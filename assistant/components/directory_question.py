@@ -7,7 +7,9 @@ The directory intent the classifier ranks highest is taken; with none ranked, wh
 decides (a postcode: the practices near it; a PCN: its practices; a practice: its details).
 Only the intents in ``unsure_intents`` are changed (out of scope, unsure, a greeting...): never
 a safety intent, "no medical advice" or "cannot book"; nor a confident answer from the
-knowledge base ("is Shah Zaman Surgery part of the ICS?"), nor a button's payload.
+knowledge base ("is Shah Zaman Surgery part of the ICS?"), nor a button's payload. A postcode
+alone does not make an out-of-scope message a directory question ("I live at B15 2TT, can you
+fix my boiler"): residents give their address for many things.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from assistant.directory.lookup import DirectoryLookup, Mentions
 from assistant.directory.store import read_districts, read_pcns, read_practices
 
 FAQ = "faq"
+OUT_OF_SCOPE = "out_of_scope"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -64,6 +67,9 @@ class DirectoryQuestion(GraphComponent):
             if text.startswith("/") or self._settled(message):
                 continue
             mentions = self._lookup.mentions(text)
+            place_only = mentions.place and not (mentions.practice or mentions.pcn)
+            if place_only and (message.get(INTENT) or {}).get("name") == OUT_OF_SCOPE:
+                continue  # "I live at B15 2TT, can you fix my boiler": a postcode, not a question
             if mentions.any:
                 intent = self._ranked_directory_intent(message) or _named_intent(mentions)
                 message.set(INTENT, {"name": intent, "confidence": 1.0}, add_to_output=True)
@@ -88,4 +94,4 @@ class DirectoryQuestion(GraphComponent):
 def _named_intent(mentions: Mentions) -> str:
     if mentions.place:
         return NEAREST
-    return PCN_PRACTICES if mentions.pcn and not mentions.practice else PRACTICE_CONTACT
+    return PCN_PRACTICES if mentions.pcn else PRACTICE_CONTACT
