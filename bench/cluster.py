@@ -573,29 +573,34 @@ def server_ms_per_message(run: Measured) -> float:
     return 1000 * seconds / answered if answered else float("nan")
 
 
-def share(run: Measured, label_part: str, cores: int) -> float:
-    """The share of all cores' time used by the processes whose label holds ``label_part``."""
-    seconds = sum(u.seconds for u in run.usage if label_part in u.label)
-    return seconds / (run.window * cores) if run.window > 0 else float("nan")
+def cores_used(run: Measured, *label_parts: str) -> float:
+    """How many cores, on average over a load, the processes whose label holds a part used."""
+    seconds = sum(u.seconds for u in run.usage if any(part in u.label for part in label_parts))
+    return seconds / run.window if run.window > 0 else float("nan")
 
 
 def limits(runs: Sequence[Measured], load: Load, cores: int) -> str:
-    """The paragraph on what limits the 2-server figure, from the 2-server runs' CPU figures."""
+    """The paragraph on what limits the 2-server figure, from the runs' CPU figures."""
     two = [run for run in runs if run.servers == 2]
-    parts = [
-        f"{describe(run.load, load)}: {ratio(runs, run.load):.2f}×, with the cores "
-        f"{run.busy:.0%} busy during the 2-server run ({run.ours:.0%} this run's processes: "
-        f"Rasa servers {share(run, 'Rasa server', cores):.0%}, action servers "
-        f"{share(run, 'action server', cores):.0%}, "
-        f"PostgreSQL {share(run, 'PostgreSQL', cores):.0%}, "
-        f"load clients {share(run, CLIENTS, cores):.0%})"
-        for run in two
-    ]
+    one = {run.load: run for run in runs if run.servers == 1}
+    parts = []
+    for run in two:
+        alone = f"{cores_used(one[run.load], 'Rasa server'):.1f}" if run.load in one else "?"
+        parts.append(
+            f"{describe(run.load, load)}, {ratio(runs, run.load):.2f}×: with 1 server its Rasa "
+            f"server used {alone} of the {cores} cores; with 2 the Rasa servers used "
+            f"{cores_used(run, 'Rasa server'):.1f}, their action servers "
+            f"{cores_used(run, 'action server'):.2f}, PostgreSQL, Redis and nginx "
+            f"{cores_used(run, 'PostgreSQL', 'Redis', 'nginx'):.2f}, the load clients "
+            f"{cores_used(run, CLIENTS):.2f} and other work on the machine "
+            f"{max(0.0, run.busy - run.ours) * cores:.1f} (the cores {run.busy:.0%} busy)"
+        )
     full = bool(two) and min(run.busy for run in two) >= 0.9
     verdict = (
         f"The {cores} cores are what limits it: they were close to fully busy, and a second Rasa "
-        "server process can only take CPU time the first, its action server, PostgreSQL, Redis, "
-        "nginx and the load clients (this benchmark, on the same cores) would otherwise have had."
+        "server can only use the CPU time the first one, the action servers, PostgreSQL, Redis, "
+        "nginx, the load clients (this benchmark, on the same cores) and anything else the "
+        "machine runs leave free."
         if full
         else f"The {cores} cores were not fully busy, so the rest of the limit lies elsewhere "
         "(waiting on PostgreSQL and the Redis lock, or the clients sending each message only "
@@ -613,7 +618,7 @@ def limits(runs: Sequence[Measured], load: Load, cores: int) -> str:
         f"server-side processes together used {per_core}. A machine with N cores to spare for "
         "Rasa servers (one server per core, its action server beside it) would answer about N "
         "times that, as long as PostgreSQL and Redis (a small part of each message's CPU time "
-        "here) keep up; the load clients' own CPU time, counted above, would be elsewhere."
+        "here) keep up."
     )
 
 

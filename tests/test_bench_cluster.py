@@ -198,7 +198,9 @@ def test_the_report_has_the_date_cores_commit_a_row_per_run_and_the_ratios():
 def test_the_report_says_the_cores_limit_the_ratio_when_they_were_full_and_what_one_core_does():
     text = bench.render(RUNS, LOAD, date(2026, 12, 1), 2, "abc1234", 1.2)
     assert "The 2 cores are what limits it" in text
-    assert "98% busy during the 2-server run" in text
+    assert ("socket.io, 4 sessions × 2 messages, 1.90×: with 1 server its Rasa server used 0.5 of "
+            "the 2 cores; with 2 the Rasa servers used 1.9") in text  # fmt: skip
+    assert "other work on the machine 0.4 (the cores 98% busy)" in text
     assert "110 ms, so about 9 messages a second per core" in text
 
 
