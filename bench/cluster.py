@@ -633,8 +633,8 @@ def render(runs: Sequence[Measured], load: Load, when: date, cores: int, commit:
         "nginx and 1 or 2 Rasa servers with their action servers) started, loaded and stopped "
         "in the same run. Every message asks which PCN a GP practice is in; every reply is "
         "checked against its question (the practice's postcode and PCN). Lost: no reply within "
-        f"{TIMEOUT_SECONDS:.0f} s or an HTTP error. Latency: from sending to the first bot "
-        "message.",
+        f"{TIMEOUT_SECONDS:.0f} s, an HTTP error, or not sent because the connection failed. "
+        "Latency: from sending to the first bot message.",
         "",
         "| load | servers | messages/s | first reply p50 | p95 | lost | cross-talk | answered by |",
         "|---|---|---|---|---|---|---|---|",
