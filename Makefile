@@ -35,7 +35,7 @@ IN_PROJECT := mkdir -p var/home && HOME=$(CURDIR)/var/home
 
 .PHONY: help setup train run test validate new-question shell evaluate unanswered purge lint \
 	bench bench-security bench-side-by-side screenshots lock clean widget test-widget directory \
-	cluster stop-cluster cluster-packages
+	cluster stop-cluster cluster-packages bench-cluster
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -155,6 +155,11 @@ bench-security: $(MODEL) ## Fuzz, crowd and 1 MB messages on a local copy (write
 
 bench-side-by-side: $(MODEL) ## Latency, throughput and training vs a bare `rasa init` bot (writes bench/side_by_side.md)
 	$(IN_PROJECT) $(PY) -m bench.side_by_side
+
+# Issue 13's load figures: 1 then 2 Rasa servers behind nginx, in one run (heavy: minutes of both
+# cores). Smaller loads: ARGS="--sessions 20 --messages 2 --rest-clients 5 --rest-messages 2".
+bench-cluster: $(MODEL) $(WIDGET_JS) $(POSTCODES) cluster-packages ## Load figures: socket.io and REST on 1 and 2 Rasa servers behind the balancer (writes bench/cluster.md)
+	$(IN_PROJECT) $(PY) -m bench.cluster $(ARGS)
 
 screenshots: $(MODEL) $(STAMPS)/npm $(CHROMIUM) ## Refresh docs/screenshots from the widget's browser tests
 	$(IN_PROJECT) $(PY) -m pytest -q tests/test_widget_browser.py -k "opens_the_chat or urdu or small_screens"
