@@ -20,243 +20,42 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
-from collections import Counter
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-import aiohttp
-import socketio
 
 from assistant.cluster.cluster import Cluster, Ports, start_cluster
-from assistant.directory.models import Pcn, Practice
 from assistant.directory.store import read_pcns, read_practices
 from assistant.launcher import free_port
 from assistant.paths import DEFAULT_MODEL, PROJECT_ROOT, VAR_DIR
 from assistant.settings import OPEN_RATE_LIMITS
+from bench.cluster_load import (
+    TIMEOUT_SECONDS,
+    Load,
+    Question,
+    Tally,
+    ask,
+    calibrate,
+    plans,
+    practice_questions,
+    rest_load,
+    socket_load,
+)
+from bench.cpu_time import Usage, Watched, snapshot, usages
 from bench.stats import percentile
 
 RESULTS = Path(__file__).parent / "cluster.md"
 # In var/, not a temporary folder: PostgreSQL runs as the postgres user (see tests/test_cluster.py).
 FOLDER = VAR_DIR / "bench-cluster"
-TIMEOUT_SECONDS = 60.0
 WARM_UP_MESSAGES = 5
 TARGET_RATIO = 1.8
 CLIENTS = "load clients (this process)"
-PROC = Path("/proc")
-
-
-@dataclass(frozen=True)
-class Question:
-    """A message, what its right reply holds, and how many bot messages that reply has."""
-
-    text: str
-    answer: str
-    replies: int = 1
-
-
-@dataclass(frozen=True)
-class Load:
-    """Load A: ``sessions`` x ``messages`` over socket.io; load B: ``rest_clients`` x
-    ``rest_messages`` over REST."""
-
-    sessions: int = 200
-    messages: int = 5
-    rest_clients: int = 50
-    rest_messages: int = 10
-
-
-def practice_questions(practices: Sequence[Practice], pcns: Sequence[Pcn]) -> list[Question]:
-    """The question "which PCN is <practice> in?" of each practice whose answer is its own.
-
-    The answer is the end of the directory's reply, "<postcode>) is in <PCN>"; practices that
-    share a name, or a postcode and a PCN, are left out (their replies could not be told apart).
-    """
-    names = {pcn.code: pcn.name for pcn in pcns}
-    questions = [
-        Question(f"which PCN is {practice.name} in?",
-                 f"{practice.postcode}) is in {names[practice.pcn_code]}")
-        for practice in practices
-        if practice.pcn_code in names
-    ]  # fmt: skip
-    answers = Counter(question.answer for question in questions)
-    texts = Counter(question.text.casefold() for question in questions)
-    return [q for q in questions if answers[q.answer] == 1 and texts[q.text.casefold()] == 1]
-
-
-def is_its_reply(question: Question, text: str, answers: Collection[str]) -> bool:
-    """Whether a reply's text belongs to ``question``: its answer and no other question's."""
-    if question.answer not in text:
-        return False
-    return not any(other in text for other in answers if other not in question.answer)
-
-
-def plans(questions: Sequence[Question], clients: int, messages: int) -> list[list[Question]]:
-    """Each client's questions: ``messages`` different ones, each client further on in turn.
-
-    Raises:
-        ValueError: If there are fewer questions than one client sends.
-    """
-    if len(questions) < messages:
-        raise ValueError(f"{len(questions)} questions, but each client sends {messages}")
-    return [
-        [questions[(client * messages + number) % len(questions)] for number in range(messages)]
-        for client in range(clients)
-    ]
-
-
-def node_of_session(sid: str) -> str:
-    """The node a socket.io session id names ("n1-..." is n1's); empty for a plain id."""
-    node, dash, _ = sid.partition("-")
-    return node if dash else ""
-
-
-@dataclass
-class Tally:
-    """What one load saw.
-
-    Attributes:
-        answers: Every question's answer (a reply holding another's is cross-talk).
-        messages: The messages the load was to send.
-        lost: Messages with no (whole) reply within the timeout, an HTTP error, or never sent
-            because the connection had failed.
-        crossed: Replies that did not belong to their question.
-        first_reply: Seconds from sending each answered message to its first bot message.
-        served: Answered messages, by the node that answered them.
-        seconds: Wall time of the load, from the first message sent to the last reply.
-        failures: The first few errors, for the log.
-    """
-
-    answers: frozenset[str]
-    messages: int = 0
-    lost: int = 0
-    crossed: int = 0
-    first_reply: list[float] = field(default_factory=list)
-    served: Counter[str] = field(default_factory=Counter)
-    seconds: float = 0.0
-    failures: list[str] = field(default_factory=list)
-
-    def answered(self, question: Question, texts: Sequence[str], latency: float, node: str) -> None:
-        """Count a message whose reply came, checking that reply against the question."""
-        self.first_reply.append(latency)
-        self.served[node] += 1
-        if not is_its_reply(question, "\n".join(texts), self.answers):
-            self.crossed += 1
-
-    def failed(self, count: int, error: BaseException | str) -> None:
-        """Count ``count`` messages lost, keeping the first few errors."""
-        self.lost += count
-        if len(self.failures) < 5:
-            self.failures.append(str(error)[:200] or type(error).__name__)
-
-    @property
-    def rate(self) -> float:
-        """Messages a second: all the load's messages over its wall time."""
-        return self.messages / self.seconds if self.seconds > 0 else 0.0
-
-
-# Reading CPU time from /proc (Linux).
-
-
-def _after_name(stat_line: str) -> list[str]:
-    """A /proc/<pid>/stat line's fields after the command name (which may hold spaces)."""
-    return stat_line[stat_line.rindex(")") + 2 :].split()
-
-
-def cpu_ticks(stat_line: str) -> int:
-    """User plus system CPU time of a process, in clock ticks, from its stat line."""
-    fields = _after_name(stat_line)  # fields[0] is the state (field 3 of proc(5))
-    return int(fields[11]) + int(fields[12])  # utime (14) + stime (15)
-
-
-def parent_pid(stat_line: str) -> int:
-    """The parent process id, from a stat line."""
-    return int(_after_name(stat_line)[1])
-
-
-def tree_ticks(pid: int, stats: Mapping[int, str], descendants: bool = True) -> int:
-    """CPU ticks of process ``pid`` and (unless not ``descendants``) of its live descendants.
-
-    ``stats`` holds every process's stat line by pid; a process not in it counts 0.
-    """
-    children: dict[int, list[int]] = {}
-    for child, line in stats.items():
-        if descendants:
-            children.setdefault(parent_pid(line), []).append(child)
-    total, todo, seen = 0, [pid], set()
-    while todo:
-        current = todo.pop()
-        if current in seen or current not in stats:
-            continue
-        seen.add(current)
-        total += cpu_ticks(stats[current])
-        todo += children.get(current, [])
-    return total
-
-
-def machine_ticks(proc_stat: str) -> tuple[int, int]:
-    """All cores' busy and total CPU ticks, from /proc/stat ("cpu" line; guest is in user)."""
-    values = [int(value) for value in proc_stat.splitlines()[0].split()[1:9]]
-    idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
-    return sum(values) - idle, sum(values)
-
-
-def read_stats(proc: Path = PROC) -> dict[int, str]:
-    """Every process's stat line, by pid (processes that end meanwhile are left out)."""
-    stats = {}
-    for entry in proc.iterdir():
-        if entry.name.isdigit():
-            try:
-                stats[int(entry.name)] = (entry / "stat").read_text()
-            except OSError:
-                continue
-    return stats
-
-
-@dataclass(frozen=True)
-class Watched:
-    """A process whose CPU time is measured.
-
-    Attributes:
-        label: What it is, for the table.
-        node: The node it belongs to; empty for one the nodes share.
-        pid: Its process id.
-        children: Whether its child processes count too (PostgreSQL's backends, nginx's
-            workers); not for this process, whose children are the cluster's servers.
-    """
-
-    label: str
-    node: str
-    pid: int
-    children: bool = True
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """CPU ticks of each watched process (by label) and of the machine, at one moment."""
-
-    ticks: dict[str, int]
-    busy: int
-    total: int
-    at: float
-
-
-def snapshot(watched: Sequence[Watched], proc: Path = PROC) -> Snapshot:
-    """The CPU ticks used so far by each watched process (with its children) and by the machine."""
-    stats = read_stats(proc)
-    busy, total = machine_ticks((proc / "stat").read_text())
-    ticks = {w.label: tree_ticks(w.pid, stats, w.children) for w in watched}
-    return Snapshot(ticks, busy, total, time.perf_counter())
 
 
 def watched_processes(cluster: Cluster) -> list[Watched]:
@@ -274,33 +73,6 @@ def watched_processes(cluster: Cluster) -> list[Watched]:
 
 
 @dataclass(frozen=True)
-class Usage:
-    """CPU seconds one process used during a load, and the messages it handled there."""
-
-    label: str
-    seconds: float
-    messages: int
-
-    @property
-    def ms_per_message(self) -> float:
-        """CPU milliseconds per message it handled."""
-        return 1000 * self.seconds / self.messages if self.messages else float("nan")
-
-
-def usages(
-    watched: Sequence[Watched], before: Snapshot, after: Snapshot, tally: Tally, clock: int
-) -> list[Usage]:
-    """Each process's CPU seconds between two snapshots; a node's processes handled what it
-    answered, the shared ones every answered message."""
-    answered = sum(tally.served.values())
-    return [
-        Usage(w.label, (after.ticks[w.label] - before.ticks[w.label]) / clock,
-              tally.served[w.node] if w.node else answered)
-        for w in watched
-    ]  # fmt: skip
-
-
-@dataclass(frozen=True)
 class Measured:
     """One load on one cluster: what it saw, what each process spent, how busy the cores were."""
 
@@ -311,187 +83,6 @@ class Measured:
     busy: float  # share of all cores' time busy (everyone's work on the machine)
     ours: float  # share of all cores' time the watched processes used
     window: float  # seconds between the CPU snapshots (the whole load, connecting included)
-
-
-# The loads.
-
-
-class SocketSession:
-    """One resident on socket.io: connects, then asks its questions one after another."""
-
-    def __init__(self, url: str, questions: list[Question], tally: Tally, timeout: float) -> None:
-        self.url, self.questions, self.tally, self.timeout = url, questions, tally, timeout
-        self.sio = socketio.AsyncClient(reconnection=False)
-        self.confirmed: asyncio.Queue[Any] = asyncio.Queue()
-        self.arrivals: asyncio.Queue[tuple[float, str]] = asyncio.Queue()
-        self.session_id: str | None = None
-        self.node = ""
-        self.sio.on("session_confirm", self.confirmed.put_nowait)
-        self.sio.on("bot_uttered", self._on_message)
-
-    def _on_message(self, message: Any) -> None:
-        text = str(message.get("text") or "") if isinstance(message, dict) else str(message)
-        self.arrivals.put_nowait((time.perf_counter(), text))
-
-    async def connect(self) -> None:
-        """Connect over websocket and ask for a new session."""
-        await asyncio.wait_for(
-            self.sio.connect(self.url, socketio_path="/socket.io", transports=["websocket"],
-                             wait_timeout=self.timeout),
-            self.timeout,
-        )  # fmt: skip
-        self.node = node_of_session(str(self.sio.eio.sid or ""))
-        await self.sio.emit("session_request", {"session_id": None})
-        confirmed = await asyncio.wait_for(self.confirmed.get(), self.timeout)
-        self.session_id = confirmed["session_id"] if isinstance(confirmed, dict) else confirmed
-
-    async def _reply(self, deadline: float) -> tuple[float, str] | None:
-        try:
-            left = max(0.0, deadline - time.perf_counter())
-            return await asyncio.wait_for(self.arrivals.get(), left)
-        except asyncio.TimeoutError:
-            return None
-
-    async def converse(self) -> None:
-        """Send each question when the previous one's first reply has come; check every reply.
-
-        A question's replies are the next ``replies`` bot messages (one conversation's replies
-        come in order). A question whose replies do not all come ends the session: it and those
-        not sent yet are lost.
-        """
-        pending: tuple[Question, list[str], float] | None = None  # replies still to come
-        done = 0
-        try:
-            for question in self.questions:
-                sent = time.perf_counter()
-                await self.sio.emit("user_uttered", {"message": question.text,
-                                                     "session_id": self.session_id})  # fmt: skip
-                deadline = sent + self.timeout
-                if pending is not None:
-                    if not await self._finish(pending, deadline):
-                        break
-                    done += 1
-                first = await self._reply(deadline)
-                if first is None:
-                    break
-                pending = (question, [first[1]], first[0] - sent)
-            else:
-                last = time.perf_counter() + self.timeout
-                if pending is not None and await self._finish(pending, last):
-                    done += 1
-        except (socketio.exceptions.SocketIOError, OSError) as error:
-            self.tally.failed(len(self.questions) - done, error)
-            return
-        if done < len(self.questions):
-            self.tally.failed(len(self.questions) - done, f"no reply within {self.timeout:.0f} s")
-
-    async def _finish(self, pending: tuple[Question, list[str], float], deadline: float) -> bool:
-        """Wait for the rest of a question's replies, then count it; False if they do not come."""
-        question, texts, latency = pending
-        while len(texts) < question.replies:
-            reply = await self._reply(deadline)
-            if reply is None:
-                return False
-            texts.append(reply[1])
-        self.tally.answered(question, texts, latency, self.node)
-        return True
-
-    async def close(self) -> None:
-        """Disconnect (bounded)."""
-        if self.sio.connected:
-            await asyncio.wait_for(self.sio.disconnect(), self.timeout)
-
-
-async def socket_load(
-    url: str, plans_: Sequence[list[Question]], answers: frozenset[str], timeout: float
-) -> Tally:
-    """One socket.io session per plan, all connected first, then all conversing at once."""
-    tally = Tally(answers, messages=sum(len(plan) for plan in plans_))
-    sessions = [SocketSession(url, list(plan), tally, timeout) for plan in plans_]
-    try:
-        outcomes = await asyncio.gather(*(s.connect() for s in sessions), return_exceptions=True)
-        ready = []
-        for session, outcome in zip(sessions, outcomes, strict=True):
-            if isinstance(outcome, BaseException):
-                tally.failed(len(session.questions), outcome)
-            else:
-                ready.append(session)
-        started = time.perf_counter()
-        await asyncio.gather(*(session.converse() for session in ready))
-        tally.seconds = time.perf_counter() - started
-    finally:
-        await asyncio.gather(*(session.close() for session in sessions), return_exceptions=True)
-    return tally
-
-
-async def rest_client(
-    session: aiohttp.ClientSession, url: str, questions: Sequence[Question], tally: Tally
-) -> None:
-    """Send ``questions`` one after the other in one conversation, checking each reply."""
-    sender: str | None = None
-    for question in questions:
-        started = time.perf_counter()
-        try:
-            async with session.post(
-                f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": question.text}
-            ) as reply:
-                node = reply.headers.get("X-Served-By", "")
-                if reply.status != 200:
-                    tally.failed(1, f"HTTP {reply.status}")
-                    continue
-                payload = await reply.json()
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
-            tally.failed(1, error)
-            continue
-        if not isinstance(payload, list) or not payload:
-            tally.failed(1, "an empty reply")
-            continue
-        latency = time.perf_counter() - started
-        texts = [str(m.get("text") or "") for m in payload if isinstance(m, dict)]
-        tally.answered(question, texts, latency, node)
-        if isinstance(payload[0], dict):
-            sender = payload[0].get("recipient_id", sender)
-
-
-async def rest_load(
-    url: str, plans_: Sequence[list[Question]], answers: frozenset[str], timeout: float
-) -> Tally:
-    """One REST client per plan, all at once."""
-    tally = Tally(answers, messages=sum(len(plan) for plan in plans_))
-    connector = aiohttp.TCPConnector(limit=max(1, len(plans_)))
-    client_timeout = aiohttp.ClientTimeout(total=timeout)
-    async with aiohttp.ClientSession(connector=connector, timeout=client_timeout) as session:
-        started = time.perf_counter()
-        await asyncio.gather(*(rest_client(session, url, plan, tally) for plan in plans_))
-        tally.seconds = time.perf_counter() - started
-    return tally
-
-
-def ask(url: str, text: str) -> list[dict[str, Any]]:
-    """One REST message in a new conversation: the bot's messages."""
-    request = urllib.request.Request(
-        f"{url}/webhooks/rest/webhook", data=json.dumps({"message": text}).encode(),
-        headers={"Content-Type": "application/json"},
-    )  # fmt: skip
-    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as reply:
-        messages = json.loads(reply.read())
-    return messages if isinstance(messages, list) else []
-
-
-def calibrate(url: str, questions: Sequence[Question]) -> list[Question]:
-    """The questions answered right when asked alone, with how many messages their reply has.
-
-    Each is asked once over REST in a new conversation; a question the assistant does not
-    answer right by itself is left out, so that a wrong reply under load is cross-talk.
-    """
-    answers = frozenset(q.answer for q in questions)
-    kept = []
-    for question in questions:
-        messages = ask(url, question.text)
-        text = "\n".join(str(m.get("text") or "") for m in messages if isinstance(m, dict))
-        if messages and is_its_reply(question, text, answers):
-            kept.append(replace(question, replies=len(messages)))
-    return kept
 
 
 # Running the clusters.

@@ -1,4 +1,4 @@
-"""The pure parts of bench/cluster.py: questions, reply checks, tallies, /proc, the report.
+"""The pure parts of make bench-cluster (bench/cluster.py, loads.py, cpu.py).
 
 No cluster is started: the /proc figures are read from stat lines written here.
 """
@@ -13,13 +13,15 @@ import pytest
 
 from assistant.directory.models import Pcn, Practice
 from assistant.directory.store import read_pcns, read_practices
-from bench import cluster as bench
+from bench import cluster
+from bench import cluster_load as loads
+from bench import cpu_time as cpu
 
-SHAH_ZAMAN = bench.Question("which PCN is Shah Zaman Surgery in?",
+SHAH_ZAMAN = loads.Question("which PCN is Shah Zaman Surgery in?",
                             "B35 7QX) is in North Birmingham PCN")  # fmt: skip
-PARK = bench.Question("which PCN is The Park Medical Centre in?", "B10 0JL) is in Small Heath PCN")
+PARK = loads.Question("which PCN is The Park Medical Centre in?", "B10 0JL) is in Small Heath PCN")
 ANSWERS = frozenset({SHAH_ZAMAN.answer, PARK.answer})
-LOAD = bench.Load(sessions=4, messages=2, rest_clients=2, rest_messages=3)
+LOAD = loads.Load(sessions=4, messages=2, rest_clients=2, rest_messages=3)
 
 
 def practice(code: str, name: str, postcode: str, pcn_code: str) -> Practice:
@@ -37,7 +39,7 @@ def stat_line(pid: int, name: str, parent: int, utime: int, stime: int) -> str:
 
 
 def test_each_practice_is_asked_which_pcn_it_is_in_with_its_postcode_and_pcn_as_answer():
-    questions = bench.practice_questions(read_practices(), read_pcns())
+    questions = loads.practice_questions(read_practices(), read_pcns())
     assert SHAH_ZAMAN in questions and PARK in questions
     assert len({q.answer for q in questions}) == len({q.text for q in questions}) == len(questions)
     assert len(questions) > 100
@@ -52,44 +54,44 @@ def test_practices_whose_replies_could_not_be_told_apart_are_left_out():
         practice("A5", "Yew Surgery", "B4 4DD", "U2"),
         practice("A6", "Fir Surgery", "B5 5EE", "U9"),  # a PCN the directory does not hold
     ]
-    questions = bench.practice_questions(practices, [pcn("U1", "One PCN"), pcn("U2", "Two PCN")])
-    assert questions == [bench.Question("which PCN is Yew Surgery in?", "B4 4DD) is in Two PCN")]
+    questions = loads.practice_questions(practices, [pcn("U1", "One PCN"), pcn("U2", "Two PCN")])
+    assert questions == [loads.Question("which PCN is Yew Surgery in?", "B4 4DD) is in Two PCN")]
 
 
 def test_a_reply_belongs_to_its_question_only_with_its_own_answer_and_no_other():
     right = "Shah Zaman Surgery (70 Tangmere Drive, B35 7QX) is in North Birmingham PCN."
     other = "The Park Medical Centre (691 Coventry Road, B10 0JL) is in Small Heath PCN."
-    assert bench.is_its_reply(SHAH_ZAMAN, right, ANSWERS)
-    assert not bench.is_its_reply(SHAH_ZAMAN, other, ANSWERS)
-    assert not bench.is_its_reply(SHAH_ZAMAN, f"{right}\n{other}", ANSWERS)
-    assert not bench.is_its_reply(SHAH_ZAMAN, "", ANSWERS)
+    assert loads.is_its_reply(SHAH_ZAMAN, right, ANSWERS)
+    assert not loads.is_its_reply(SHAH_ZAMAN, other, ANSWERS)
+    assert not loads.is_its_reply(SHAH_ZAMAN, f"{right}\n{other}", ANSWERS)
+    assert not loads.is_its_reply(SHAH_ZAMAN, "", ANSWERS)
 
 
 def test_an_answer_inside_the_questions_own_is_not_taken_for_another():
-    short = bench.Question("which PCN is Oak in?", "B1 1AA) is in Central PCN")
-    longer = bench.Question("which PCN is Big Oak in?", "XB1 1AA) is in Central PCN")
+    short = loads.Question("which PCN is Oak in?", "B1 1AA) is in Central PCN")
+    longer = loads.Question("which PCN is Big Oak in?", "XB1 1AA) is in Central PCN")
     answers = frozenset({short.answer, longer.answer})
-    assert bench.is_its_reply(longer, "Big Oak (XB1 1AA) is in Central PCN.", answers)
+    assert loads.is_its_reply(longer, "Big Oak (XB1 1AA) is in Central PCN.", answers)
 
 
 def test_each_client_asks_different_questions_and_the_next_client_goes_on_from_there():
-    questions = [bench.Question(f"q{n}", f"a{n}") for n in range(5)]
-    plans = bench.plans(questions, clients=3, messages=2)
+    questions = [loads.Question(f"q{n}", f"a{n}") for n in range(5)]
+    plans = loads.plans(questions, clients=3, messages=2)
     assert [[q.text for q in plan] for plan in plans] == [["q0", "q1"], ["q2", "q3"], ["q4", "q0"]]
 
 
 def test_plans_need_as_many_questions_as_a_client_sends():
     with pytest.raises(ValueError):
-        bench.plans([SHAH_ZAMAN], clients=2, messages=2)
+        loads.plans([SHAH_ZAMAN], clients=2, messages=2)
 
 
 def test_a_socketio_session_id_names_its_node():
-    assert bench.node_of_session("n2-AbC_d-ef") == "n2"
-    assert bench.node_of_session("AbCdef") == ""
+    assert loads.node_of_session("n2-AbC_d-ef") == "n2"
+    assert loads.node_of_session("AbCdef") == ""
 
 
 def test_the_tally_counts_answers_by_node_cross_talk_and_losses():
-    tally = bench.Tally(ANSWERS, messages=5)
+    tally = loads.Tally(ANSWERS, messages=5)
     tally.answered(SHAH_ZAMAN, ["Shah Zaman (B35 7QX) is in North Birmingham PCN."], 0.2, "n1")
     tally.answered(PARK, ["Small Heath PCN", "Shah Zaman (B35 7QX) is in North Birmingham PCN."],
                    0.4, "n2")  # fmt: skip
@@ -103,15 +105,15 @@ def test_the_tally_counts_answers_by_node_cross_talk_and_losses():
 
 
 def test_messages_a_second_are_all_the_messages_over_the_wall_time():
-    tally = bench.Tally(ANSWERS, messages=100, seconds=8.0)
+    tally = loads.Tally(ANSWERS, messages=100, seconds=8.0)
     assert tally.rate == pytest.approx(12.5)
-    assert bench.Tally(ANSWERS, messages=3).rate == 0.0
+    assert loads.Tally(ANSWERS, messages=3).rate == 0.0
 
 
 def test_cpu_time_is_user_plus_system_even_when_the_command_name_has_spaces_and_brackets():
     line = stat_line(42, "rasa (worker) 1", parent=7, utime=250, stime=30)
-    assert bench.cpu_ticks(line) == 280
-    assert bench.parent_pid(line) == 7
+    assert cpu.cpu_ticks(line) == 280
+    assert cpu.parent_pid(line) == 7
 
 
 def test_a_process_tree_counts_its_descendants_and_nothing_else():
@@ -121,14 +123,14 @@ def test_a_process_tree_counts_its_descendants_and_nothing_else():
         12: stat_line(12, "postgres", 11, 3, 1),
         20: stat_line(20, "redis-server", 1, 50, 50),
     }
-    assert bench.tree_ticks(10, stats) == 139
-    assert bench.tree_ticks(10, stats, descendants=False) == 110
-    assert bench.tree_ticks(99, stats) == 0  # gone
+    assert cpu.tree_ticks(10, stats) == 139
+    assert cpu.tree_ticks(10, stats, descendants=False) == 110
+    assert cpu.tree_ticks(99, stats) == 0  # gone
 
 
 def test_the_machines_busy_time_leaves_out_idle_and_iowait_and_counts_guest_once():
     proc_stat = "cpu  100 10 50 800 40 0 5 5 30 0\ncpu0 50 5 25 400 20 0 2 3 15 0\n"
-    assert bench.machine_ticks(proc_stat) == (170, 1010)
+    assert cpu.machine_ticks(proc_stat) == (170, 1010)
 
 
 def test_a_snapshot_reads_each_watched_process_and_the_machine_from_proc(tmp_path: Path):
@@ -138,31 +140,31 @@ def test_a_snapshot_reads_each_watched_process_and_the_machine_from_proc(tmp_pat
         (tmp_path / str(pid) / "stat").write_text(line)
     (tmp_path / "self").mkdir()
     (tmp_path / "stat").write_text("cpu  10 0 10 80 0 0 0 0 0 0\n")
-    watched = [bench.Watched("n1 Rasa server", "n1", 5), bench.Watched("nginx", "", 9),
-               bench.Watched(bench.CLIENTS, "", 5, children=False)]  # fmt: skip
-    taken = bench.snapshot(watched, tmp_path)
-    assert taken.ticks == {"n1 Rasa server": 50, "nginx": 6, bench.CLIENTS: 42}
+    watched = [cpu.Watched("n1 Rasa server", "n1", 5), cpu.Watched("nginx", "", 9),
+               cpu.Watched(cluster.CLIENTS, "", 5, children=False)]  # fmt: skip
+    taken = cpu.snapshot(watched, tmp_path)
+    assert taken.ticks == {"n1 Rasa server": 50, "nginx": 6, cluster.CLIENTS: 42}
     assert (taken.busy, taken.total) == (20, 100)
 
 
 def test_a_nodes_processes_are_divided_by_its_messages_and_shared_ones_by_all():
-    watched = [bench.Watched("n1 Rasa server", "n1", 5), bench.Watched("PostgreSQL", "", 9)]
-    before = bench.Snapshot({"n1 Rasa server": 100, "PostgreSQL": 10}, 0, 0, 0.0)
-    after = bench.Snapshot({"n1 Rasa server": 400, "PostgreSQL": 30}, 0, 0, 1.0)
-    tally = bench.Tally(ANSWERS, served=Counter({"n1": 30, "n2": 10}))
-    used = bench.usages(watched, before, after, tally, clock=100)
-    assert used == [bench.Usage("n1 Rasa server", 3.0, 30), bench.Usage("PostgreSQL", 0.2, 40)]
+    watched = [cpu.Watched("n1 Rasa server", "n1", 5), cpu.Watched("PostgreSQL", "", 9)]
+    before = cpu.Snapshot({"n1 Rasa server": 100, "PostgreSQL": 10}, 0, 0, 0.0)
+    after = cpu.Snapshot({"n1 Rasa server": 400, "PostgreSQL": 30}, 0, 0, 1.0)
+    tally = loads.Tally(ANSWERS, served=Counter({"n1": 30, "n2": 10}))
+    used = cpu.usages(watched, before, after, tally, clock=100)
+    assert used == [cpu.Usage("n1 Rasa server", 3.0, 30), cpu.Usage("PostgreSQL", 0.2, 40)]
     assert used[0].ms_per_message == pytest.approx(100.0)
-    assert math.isnan(bench.Usage("n2 Rasa server", 1.0, 0).ms_per_message)
+    assert math.isnan(cpu.Usage("n2 Rasa server", 1.0, 0).ms_per_message)
 
 
-def measured(load: str, servers: int, rate: float, busy: float = 0.98) -> bench.Measured:
+def measured(load: str, servers: int, rate: float, busy: float = 0.98) -> cluster.Measured:
     served = Counter({f"n{n + 1}": 100 // servers for n in range(servers)})
-    tally = bench.Tally(ANSWERS, messages=100, seconds=100 / rate, lost=1, crossed=0,
+    tally = loads.Tally(ANSWERS, messages=100, seconds=100 / rate, lost=1, crossed=0,
                         first_reply=[n / 100 for n in range(1, 101)], served=served)  # fmt: skip
-    usage = [bench.Usage(f"n{n + 1} Rasa server", 5.0, 100 // servers) for n in range(servers)]
-    usage += [bench.Usage("PostgreSQL", 1.0, 100), bench.Usage(bench.CLIENTS, 2.0, 100)]
-    return bench.Measured(load, servers, tally, usage, busy, 0.8, tally.seconds)
+    usage = [cpu.Usage(f"n{n + 1} Rasa server", 5.0, 100 // servers) for n in range(servers)]
+    usage += [cpu.Usage("PostgreSQL", 1.0, 100), cpu.Usage(cluster.CLIENTS, 2.0, 100)]
+    return cluster.Measured(load, servers, tally, usage, busy, 0.8, tally.seconds)
 
 
 RUNS = [measured("socket.io", 1, 10.0), measured("REST", 1, 20.0),
@@ -170,17 +172,17 @@ RUNS = [measured("socket.io", 1, 10.0), measured("REST", 1, 20.0),
 
 
 def test_the_ratio_is_two_servers_messages_a_second_over_one_servers():
-    assert bench.ratio(RUNS, "socket.io") == pytest.approx(1.9)
-    assert bench.ratio(RUNS, "REST") == pytest.approx(1.5)
-    assert math.isnan(bench.ratio(RUNS[:2], "REST"))
+    assert cluster.ratio(RUNS, "socket.io") == pytest.approx(1.9)
+    assert cluster.ratio(RUNS, "REST") == pytest.approx(1.5)
+    assert math.isnan(cluster.ratio(RUNS[:2], "REST"))
 
 
 def test_server_side_cpu_per_message_leaves_out_the_load_clients():
-    assert bench.server_ms_per_message(RUNS[2]) == pytest.approx(110.0)  # (5 + 5 + 1) s / 100
+    assert cluster.server_ms_per_message(RUNS[2]) == pytest.approx(110.0)  # (5 + 5 + 1) s / 100
 
 
 def test_the_report_has_the_date_cores_commit_a_row_per_run_and_the_ratios():
-    text = bench.render(RUNS, LOAD, date(2026, 12, 1), 2, "abc1234", 1.2)
+    text = cluster.render(RUNS, LOAD, date(2026, 12, 1), 2, "abc1234", 1.2)
     assert "2026-12-01 on 2 cores (load average 1.20 when it started), commit abc1234" in text
     assert ("| socket.io, 4 sessions × 2 messages | 1 | 10.0 | 500 ms | 950 ms | 1 of 100 | 0 "
             "| n1 100 |") in text  # fmt: skip
@@ -196,7 +198,7 @@ def test_the_report_has_the_date_cores_commit_a_row_per_run_and_the_ratios():
 
 
 def test_the_report_says_the_cores_limit_the_ratio_when_they_were_full_and_what_one_core_does():
-    text = bench.render(RUNS, LOAD, date(2026, 12, 1), 2, "abc1234", 1.2)
+    text = cluster.render(RUNS, LOAD, date(2026, 12, 1), 2, "abc1234", 1.2)
     assert "The 2 cores are what limits it" in text
     assert ("socket.io, 4 sessions × 2 messages, 1.90×: with 1 server its Rasa server used 0.5 of "
             "the 2 cores; with 2 the Rasa servers used 1.9") in text  # fmt: skip
@@ -207,12 +209,12 @@ def test_the_report_says_the_cores_limit_the_ratio_when_they_were_full_and_what_
 def test_the_ceiling_is_the_cores_left_for_rasa_servers_over_what_one_server_used():
     # 2 cores less PostgreSQL's 1 s and the clients' 2 s over the 2-server run's 100/19 s,
     # over the 1-server run's Rasa server: 5 s in 10 s.
-    assert bench.ceiling(RUNS[2], RUNS[0], 2) == pytest.approx((2 - 3 / (100 / 19)) / 0.5)
-    text = bench.render(RUNS, LOAD, date(2026, 12, 1), 2, "abc1234", 1.2)
+    assert cluster.ceiling(RUNS[2], RUNS[0], 2) == pytest.approx((2 - 3 / (100 / 19)) / 0.5)
+    text = cluster.render(RUNS, LOAD, date(2026, 12, 1), 2, "abc1234", 1.2)
     assert f"ceiling would be about {(2 - 3 / (100 / 19)) / 0.5:.2f}×" in text
 
 
 def test_the_report_says_when_the_cores_were_not_full():
     runs = [*RUNS[:2], replace(RUNS[2], busy=0.5), RUNS[3]]
-    text = bench.render(runs, LOAD, date(2026, 12, 1), 2, "abc1234", 1.2)
+    text = cluster.render(runs, LOAD, date(2026, 12, 1), 2, "abc1234", 1.2)
     assert "The 2 cores were not fully busy" in text
