@@ -57,6 +57,8 @@ def test_a_postcode_alone_leaves_an_out_of_scope_message_out_of_scope(component)
         ("is shah zaman surgery part of the ICS?", "faq", 0.8),
         ("/faq{\"entry\":\"pcn_what_is\"}", "nlu_fallback", 0.0),
         ("the car park is full", "out_of_scope", 0.0),
+        ("who is the chair of solihull council", "out_of_scope", 0.0),  # a place, not a PCN
+        ("what is the mental heath trust for birmingham and solihull", "nlu_fallback", 0.0),
     ],
 )
 def test_safety_bookings_confident_answers_buttons_and_other_words_are_left_alone(

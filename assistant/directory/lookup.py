@@ -34,6 +34,8 @@ PRACTICE_WORDS = frozenset(
     "surgery surgeries medical centre center practice practise health gp doctor doctors "
     "doctor's clinic".split()
 )
+# Words that say a name is a PCN's ("solihull" is a place; "solihull pcn" a network).
+PCN_WORDS = frozenset("pcn pcns network networks".split())
 # How alike two words must be to count as one typed with a typo (difflib's ratio), and how long
 # both must be for a typo to be allowed at all.
 WORD_LIKENESS = 0.8
@@ -142,7 +144,8 @@ class DirectoryLookup:
         """What ``text`` names: a known postcode or district, a PCN, a practice.
 
         A practice counts when two or more of its name's distinctive words are there, or its
-        one distinctive word with a word like "surgery" or "gp" ("the limes gp", not "limes").
+        one distinctive word with a word like "surgery" or "gp" ("the limes gp", not "limes");
+        a PCN likewise, with "pcn" or "network" ("solihull pcn", not "solihull council").
         A district counts only when it is one of the districts near the practices ("B11", not
         the "I3" of "SWB I3 PCN").
         """
@@ -151,8 +154,12 @@ class DirectoryLookup:
         practice = any(len(self._names[p.code]) >= 2 for p in named) or (
             bool(named) and not PRACTICE_WORDS.isdisjoint(words)
         )
+        pcns = self.pcns_named(text)
+        pcn = any(len(self._pcn_names[p.code]) >= 2 for p in pcns) or (
+            bool(pcns) and not PCN_WORDS.isdisjoint(words)
+        )
         _, location, _ = self._place(text)
-        return Mentions(location is not None, bool(self.pcns_named(text)), practice)
+        return Mentions(location is not None, pcn, practice)
 
     def pcn_of(self, practice: Practice) -> Pcn:
         """The PCN a practice belongs to."""
