@@ -160,7 +160,7 @@ def test_todays_counts_have_the_lists_date_and_the_readmes_figures(answers):
 @settings(max_examples=300, deadline=None)
 def test_no_text_makes_the_lookup_or_an_answer_fail(answers, text):
     """Hostile or foreign text (any script, no words, lone postcodes) is answered, never raised."""
-    answers._lookup.mentions(text)
+    answers.lookup.mentions(text)
     for intent in (PRACTICE_PCN, PRACTICE_CONTACT, PCN_PRACTICES, NEAREST, NOT_HELD):
         reply = answers.answer(intent, text, {}, None)
         message(reply.key, **reply.values)

@@ -76,6 +76,11 @@ class DirectoryAnswers:
         self._lookup = lookup
         self._sources = sources
 
+    @property
+    def lookup(self) -> DirectoryLookup:
+        """The lookup the answers come from."""
+        return self._lookup
+
     def answer(
         self, intent: str, text: str, chosen: Mapping[str, str], remembered: str | None
     ) -> Reply:
