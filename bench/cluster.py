@@ -170,17 +170,6 @@ def cores_used(run: Measured, *label_parts: str) -> float:
     return seconds / run.window if run.window > 0 else float("nan")
 
 
-def ceiling(two: Measured, one: Measured, cores: int) -> float:
-    """The best 2-server ratio ``cores`` allow, each message costing what it cost here.
-
-    The cores left for the Rasa servers once the action servers, shared services and load
-    clients have had theirs (as in the 2-server run), over the cores one Rasa server used.
-    """
-    rest = cores_used(two, "action server", "PostgreSQL", "Redis", "nginx", CLIENTS)
-    alone = cores_used(one, "Rasa server")
-    return (cores - rest) / alone if alone > 0 else float("nan")
-
-
 def limits(runs: Sequence[Measured], load: Load, cores: int) -> str:
     """The paragraph on what limits the 2-server figure, from the runs' CPU figures."""
     two = [run for run in runs if run.servers == 2]
@@ -195,10 +184,7 @@ def limits(runs: Sequence[Measured], load: Load, cores: int) -> str:
             f"{cores_used(run, 'action server'):.2f}, PostgreSQL, Redis and nginx "
             f"{cores_used(run, 'PostgreSQL', 'Redis', 'nginx'):.2f}, the load clients "
             f"{cores_used(run, CLIENTS):.2f} and other work on the machine "
-            f"{max(0.0, run.busy - run.ours) * cores:.1f} (the cores {run.busy:.0%} busy); on "
-            f"an otherwise idle machine the ceiling would be about "
-            f"{ceiling(run, one[run.load], cores) if run.load in one else float('nan'):.2f}× "
-            "(the cores the Rasa servers could have over the cores one used)"
+            f"{max(0.0, run.busy - run.ours) * cores:.1f} (the cores {run.busy:.0%} busy)"
         )
     full = bool(two) and min(run.busy for run in two) >= 0.9
     verdict = (

@@ -206,14 +206,6 @@ def test_the_report_says_the_cores_limit_the_ratio_when_they_were_full_and_what_
     assert "110 ms, so about 9 messages a second per core" in text
 
 
-def test_the_ceiling_is_the_cores_left_for_rasa_servers_over_what_one_server_used():
-    # 2 cores less PostgreSQL's 1 s and the clients' 2 s over the 2-server run's 100/19 s,
-    # over the 1-server run's Rasa server: 5 s in 10 s.
-    assert cluster.ceiling(RUNS[2], RUNS[0], 2) == pytest.approx((2 - 3 / (100 / 19)) / 0.5)
-    text = cluster.render(RUNS, LOAD, date(2026, 12, 1), 2, "abc1234", 1.2)
-    assert f"ceiling would be about {(2 - 3 / (100 / 19)) / 0.5:.2f}×" in text
-
-
 def test_the_report_says_when_the_cores_were_not_full():
     runs = [*RUNS[:2], replace(RUNS[2], busy=0.5), RUNS[3]]
     text = cluster.render(runs, LOAD, date(2026, 12, 1), 2, "abc1234", 1.2)
