@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.directory import COUNTS_ENTRY, send_counts
+from actions.directory import COUNTS_ENTRY, send
 from actions.messaging import cite, utter
 from actions.payloads import entry_button
 from assistant.directory.answers import default_directory_answers
@@ -85,7 +85,7 @@ def answer_entry(
     utter(dispatcher, "kb_answer", kb_entry=entry.id, answer=entry.answer, source=source.cited)
     cite(dispatcher, source.file)
     if entry.id == COUNTS_ENTRY:
-        send_counts(dispatcher, default_directory_answers())
+        send(dispatcher, default_directory_answers().counts())
     related = [kb.entries[r] for r in entry.related if r in kb.entries]
     if related:
         utter(dispatcher, "related_intro", buttons=[entry_button(r) for r in related])

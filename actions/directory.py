@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.messaging import cite, utter
-from assistant.directory.answers import DirectoryAnswers, Reply, default_directory_answers
+from assistant.directory.answers import Reply, default_directory_answers
 from assistant.directory.store import DIRECTORY_DIR, SOURCES
 from assistant.paths import PROJECT_ROOT
 
@@ -24,11 +24,6 @@ def send(dispatcher: CollectingDispatcher, reply: Reply) -> list[EventType]:
     if "source" in reply.values:
         cite(dispatcher, SOURCE_FILE)
     return [SlotSet(PRACTICE_SLOT, reply.practice)] if reply.practice else []
-
-
-def send_counts(dispatcher: CollectingDispatcher, answers: DirectoryAnswers) -> None:
-    """Send how many practices and PCNs there are now (after the 2022 figures)."""
-    send(dispatcher, answers.counts())
 
 
 class ActionAnswerDirectory(Action):

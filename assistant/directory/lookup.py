@@ -133,7 +133,10 @@ class DirectoryLookup:
 
     def practices_named(self, text: str) -> list[Practice]:
         """The practices ``text`` names; several when they match equally well (ask which)."""
-        found = self._found(text)
+        return self._practices_with(self._found(text))
+
+    def _practices_with(self, found: frozenset[str]) -> list[Practice]:
+        """The practices whose names the found words name best (several: ask which)."""
         scored = [(self._score(practice, found), practice) for practice in self._practices]
         best = max((score for score, _ in scored), default=(0.0, 0))
         if best[0] < NAME_SHARE:
@@ -150,11 +153,12 @@ class DirectoryLookup:
         the "I3" of "SWB I3 PCN").
         """
         words = _words(text)
-        named = self.practices_named(text)
+        found = self._found(text)  # once: the practices' and the PCNs' names are both read in it
+        named = self._practices_with(found)
         practice = any(len(self._names[p.code]) >= 2 for p in named) or (
             bool(named) and not PRACTICE_WORDS.isdisjoint(words)
         )
-        pcns = self.pcns_named(text)
+        pcns = self._pcns_with(found)
         pcn = any(len(self._pcn_names[p.code]) >= 2 for p in pcns) or (
             bool(pcns) and not PCN_WORDS.isdisjoint(words)
         )
@@ -167,7 +171,10 @@ class DirectoryLookup:
 
     def pcns_named(self, text: str) -> list[Pcn]:
         """The PCNs ``text`` names (on their distinctive words, as for practices)."""
-        found = self._found(text)
+        return self._pcns_with(self._found(text))
+
+    def _pcns_with(self, found: frozenset[str]) -> list[Pcn]:
+        """The PCNs whose distinctive words are all among the found words (the longest names)."""
         names = self._pcn_names
         named = [pcn for pcn in self._pcns.values() if _share(names[pcn.code], found) >= 1]
         longest = max((len(names[p.code]) for p in named), default=0)
