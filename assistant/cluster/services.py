@@ -9,10 +9,12 @@ makes.
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +46,7 @@ class Service:
         with self.log.open("ab") as output:
             self.process = subprocess.Popen(
                 self.command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
-                user=self.user, group=self.user,
+                user=self.user, group=self.user, cwd="/",
             )  # fmt: skip
         deadline = time.monotonic() + START_SECONDS
         while not _listening(self.port):
@@ -80,9 +82,15 @@ def postgresql(folder: Path, port: int) -> Service:
     """
     binaries = _postgresql_binaries()
     user = "postgres" if os.geteuid() == 0 else None
+    log = folder / "postgresql.log"
+    folder.mkdir(parents=True, exist_ok=True)
+    if user and not _enterable(user, folder):
+        # A checkout in a private folder (mktemp -d is 0700): the postgres user cannot reach it,
+        # so its files go under /tmp, in a folder named after this one.
+        folder = Path(tempfile.gettempdir()) / f"bsol-postgresql-{_digest(folder)}"
+        folder.mkdir(exist_ok=True)
     data = folder / "data"
     if not (data / "PG_VERSION").exists():
-        folder.mkdir(parents=True, exist_ok=True)
         if user:
             shutil.chown(folder, user)
         _run([str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
@@ -95,7 +103,7 @@ def postgresql(folder: Path, port: int) -> Service:
         str(binaries / "postgres"), "-D", str(data), "-p", str(port), "-h", "127.0.0.1",
         "-k", str(sockets), "-c", "fsync=on", "-c", "max_connections=200",
     ]  # fmt: skip
-    return Service("PostgreSQL", command, port, folder / "postgresql.log", user)
+    return Service("PostgreSQL", command, port, log, user)
 
 
 def create_database(port: int, database: str) -> None:
@@ -147,9 +155,19 @@ def _binary(name: str, package: str) -> str:
     return found
 
 
+def _enterable(user: str, folder: Path) -> bool:
+    """Whether ``user`` can enter ``folder`` (every folder above it included)."""
+    done = subprocess.run(["test", "-x", str(folder)], user=user, group=user, check=False)
+    return done.returncode == 0
+
+
+def _digest(folder: Path) -> str:
+    return hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:12]
+
+
 def _run(command: list[str], what: str, user: str | None = None) -> None:
     done = subprocess.run(
-        command, capture_output=True, text=True, check=False, user=user, group=user
+        command, capture_output=True, text=True, check=False, user=user, group=user, cwd="/"
     )
     if done.returncode != 0:
         raise ServiceError(f"{what} failed: {(done.stderr or done.stdout).strip()[-500:]}")
