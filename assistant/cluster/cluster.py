@@ -91,7 +91,8 @@ class Cluster:
         """
         processes: dict[str, dict[str, object]] = {}
         if supervisor:
-            processes["supervisor"] = {"pid": os.getpid(), "command": _command_of(os.getpid())}
+            pid = os.getpid()
+            processes["supervisor"] = {"pid": pid, "command": services.command_of(pid)}
         if self.balancer is not None and self.balancer.pid is not None:
             processes["balancer"] = {"pid": self.balancer.pid, "command": self.balancer.command}
         for node, stack in self.nodes.items():
@@ -209,23 +210,15 @@ def stop_recorded(folder: Path = CLUSTER_DIR) -> list[str]:
     stopped = []
     for name, process in recorded.items():  # the supervisor first, PostgreSQL last
         pid = int(process["pid"])
-        if _command_of(pid) != [str(part) for part in process["command"]]:
+        if services.command_of(pid) != [str(part) for part in process["command"]]:
             continue  # gone already (the supervisor stopped it), or another program's now
         os.kill(pid, signal.SIGTERM)
         stopped.append(name)
         deadline = time.monotonic() + STOP_SECONDS
-        while _command_of(pid) and time.monotonic() < deadline:
+        while services.command_of(pid) and time.monotonic() < deadline:
             time.sleep(0.1)
-        if _command_of(pid):
+        if services.command_of(pid):
             os.kill(pid, signal.SIGKILL)
     path.unlink(missing_ok=True)
     return stopped
 
-
-def _command_of(pid: int) -> list[str]:
-    """The command line of process ``pid`` (empty when it has gone or is a zombie)."""
-    try:
-        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return []
-    return [part.decode() for part in raw.split(b"\0") if part]

@@ -21,6 +21,7 @@ from pathlib import Path
 
 START_SECONDS = 30.0
 STOP_SECONDS = 20.0
+OUTSIDE_MARKER = "files-outside"
 
 
 class ServiceError(RuntimeError):
@@ -85,11 +86,9 @@ def postgresql(folder: Path, port: int) -> Service:
     log = folder / "postgresql.log"
     folder.mkdir(parents=True, exist_ok=True)
     if user and not _enterable(user, folder):
-        # A checkout in a private folder (mktemp -d is 0700): the postgres user cannot reach it,
-        # so its files go under /tmp, in a folder named after this one.
-        folder = Path(tempfile.gettempdir()) / f"bsol-postgresql-{_digest(folder)}"
-        folder.mkdir(exist_ok=True)
+        folder = _files_outside(folder)
     data = folder / "data"
+    _remove_stale_lock(data)
     if not (data / "PG_VERSION").exists():
         if user:
             shutil.chown(folder, user)
@@ -153,6 +152,47 @@ def _binary(name: str, package: str) -> str:
         raise ServiceError(f"{name} is not installed: run `make cluster` (it installs "
                            f"Debian's {package} package).")  # fmt: skip
     return found
+
+
+def command_of(pid: int) -> list[str]:
+    """The command line of process ``pid`` (empty when it has gone or is a zombie)."""
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return []
+    return [part.decode(errors="replace") for part in raw.split(b"\0") if part]
+
+
+def _files_outside(folder: Path) -> Path:
+    """Where PostgreSQL's files go when the postgres user cannot enter ``folder``.
+
+    A checkout in a private folder (``mktemp -d`` is 0700) is out of the postgres user's reach,
+    so the files go under /tmp, in a folder named after ``folder``. A marker in ``folder`` ties
+    the two: when ``folder`` is made afresh (the marker gone), so is the folder under /tmp.
+    """
+    outside = Path(tempfile.gettempdir()) / f"bsol-postgresql-{_digest(folder)}"
+    marker = folder / OUTSIDE_MARKER
+    if not marker.exists():
+        shutil.rmtree(outside, ignore_errors=True)
+        marker.write_text(f"PostgreSQL's files for this folder are in {outside}\n")
+    outside.mkdir(exist_ok=True)
+    return outside
+
+
+def _remove_stale_lock(data: Path) -> None:
+    """Remove ``postmaster.pid`` when no PostgreSQL on ``data`` holds it (one killed outright).
+
+    PostgreSQL clears a stale lock itself only when the process id in it is free or another
+    user's; after a restart of the machine or container that id may be another program of its own
+    user, and PostgreSQL would refuse to start.
+    """
+    lock = data / "postmaster.pid"
+    try:
+        pid = int(lock.read_text(encoding="utf-8").split()[0])
+    except (OSError, ValueError, IndexError):
+        return
+    if str(data) not in command_of(pid):
+        lock.unlink(missing_ok=True)
 
 
 def _enterable(user: str, folder: Path) -> bool:
