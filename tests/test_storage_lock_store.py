@@ -2,6 +2,8 @@
 
 import asyncio
 import concurrent.futures
+import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,3 +81,33 @@ def test_without_redis_it_answers_on_its_own_lock_says_degraded_and_recovers(red
     clock.now += RETRY_SECONDS
     assert asyncio.run(hold())
     assert not server.degraded
+
+
+def test_a_frozen_redis_does_not_hold_the_event_loop_while_a_message_waits_for_it(redis_server):
+    server = store(redis_server.port)
+    server.get_lock("c4")  # connected before Redis freezes
+    ticks_while_waiting = 0
+    waiting = True
+
+    async def other_residents() -> None:
+        nonlocal ticks_while_waiting
+        while waiting:
+            ticks_while_waiting += 1
+            await asyncio.sleep(0.01)
+
+    async def message_while_redis_is_frozen() -> None:
+        nonlocal waiting
+        ticks = asyncio.create_task(other_residents())
+        await asyncio.sleep(0)
+        start = ticks_while_waiting
+        async with server.lock("c4"):  # Redis times out; answered on the server's own lock
+            waiting = False
+        await ticks
+        assert ticks_while_waiting - start > 1
+
+    os.kill(redis_server.pid, signal.SIGSTOP)
+    try:
+        asyncio.run(message_while_redis_is_frozen())
+    finally:
+        os.kill(redis_server.pid, signal.SIGCONT)
+    assert server.degraded

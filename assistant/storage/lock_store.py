@@ -7,8 +7,9 @@ at a time, in the order they arrived, whichever server each reached. Compared wi
 - a ticket is issued, and given back, in one Redis transaction (``WATCH``/``MULTI``): Rasa's
   read-change-write lets two servers that read the lock at once issue the same ticket, and so
   answer two messages of one conversation at the same time, out of order;
-- Redis calls time out after :data:`SOCKET_TIMEOUT_SECONDS` (Rasa's default is 10 s, and its
-  lock store calls Redis on the event loop);
+- Redis is called in threads of the lock store's own (Rasa calls it on the event loop, so a
+  slow or frozen Redis would stop the server answering anyone), and calls time out after
+  :data:`SOCKET_TIMEOUT_SECONDS` (Rasa's default is 10 s);
 - when Redis cannot be reached, the server keeps answering with a lock in its own memory
   (messages of a conversation that reach this server stay in order), says so once in the log,
   reports itself degraded (:attr:`ResilientRedisLockStore.degraded`, shown by the REST
@@ -18,16 +19,18 @@ at a time, in the order they arrived, whichever server each reached. Compared wi
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
 from collections.abc import AsyncGenerator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import TypeVar
 
 import redis
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, RedisLockStore
+from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
 logger = logging.getLogger(__name__)
@@ -40,6 +43,8 @@ RETRY_SECONDS = 2.0
 # which would add up to a second to a resident's second message sent quickly).
 WAIT_SECONDS = 0.05
 DEFAULT_PORT = 6379
+# Threads for Redis calls: enough for the messages a server handles at once when Redis is slow.
+REDIS_THREADS = 4
 
 
 class ResilientRedisLockStore(RedisLockStore):
@@ -69,6 +74,7 @@ class ResilientRedisLockStore(RedisLockStore):
         self._memory = InMemoryLockStore()
         self._clock = clock
         self._down_since: float | None = None
+        self._threads = ThreadPoolExecutor(REDIS_THREADS, thread_name_prefix="redis-lock")
 
     @property
     def degraded(self) -> bool:
@@ -87,7 +93,7 @@ class ResilientRedisLockStore(RedisLockStore):
         A message whose ticket came from Redis waits in Redis; if Redis goes away meanwhile,
         it is handled under this server's own lock rather than lost.
         """
-        ticket = self._redis_call(lambda: self.issue_ticket(conversation_id, lock_lifetime))
+        ticket = await self._redis_call(lambda: self.issue_ticket(conversation_id, lock_lifetime))
         held = None
         if ticket is not None:
             try:
@@ -104,9 +110,24 @@ class ResilientRedisLockStore(RedisLockStore):
             yield held
         finally:
             try:  # even while Redis seems away: a ticket left there would hold the next message
-                self._give_back(conversation_id, ticket)
+                give_back = self._off_loop(lambda: self._give_back(conversation_id, ticket))
+                await asyncio.shield(give_back)  # a request cancelled now still gives it back
             except redis.RedisError as error:
                 self._went_away(error)
+
+    async def _acquire_lock(
+        self, conversation_id: str, ticket: int, wait_time_in_seconds: float
+    ) -> TicketLock:
+        """Wait for the ticket's turn, as Rasa's lock store does, with Redis called off the loop."""
+        while True:
+            lock = await self._off_loop(lambda: self.get_lock(conversation_id))
+            if not lock:
+                break  # expired meanwhile
+            if not lock.is_locked(ticket):
+                return lock
+            await asyncio.sleep(wait_time_in_seconds)
+            await self._off_loop(lambda: self.update_lock(conversation_id))
+        raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
 
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
         """Issue the next ticket of the conversation's lock, in one Redis transaction."""
@@ -156,12 +177,16 @@ class ResilientRedisLockStore(RedisLockStore):
                 except redis.WatchError:
                     continue  # another server changed the lock meanwhile: read it again
 
-    def _redis_call(self, call: Callable[[], T]) -> T | None:
+    async def _off_loop(self, call: Callable[[], T]) -> T:
+        """``call()`` in one of the lock store's threads, so the event loop never waits on Redis."""
+        return await asyncio.get_running_loop().run_in_executor(self._threads, call)
+
+    async def _redis_call(self, call: Callable[[], T]) -> T | None:
         """``call()``, or None when Redis is away (tried again every :data:`RETRY_SECONDS`)."""
         if self._down_since is not None and self._clock() - self._down_since < RETRY_SECONDS:
             return None
         try:
-            result = call()
+            result = await self._off_loop(call)
         except redis.RedisError as error:
             self._went_away(error)
             return None
