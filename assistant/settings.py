@@ -68,8 +68,9 @@ class Settings:
         tracker_store_url: Where conversations are kept, ``postgresql://user:password@host:port/db``
             (BSOL_TRACKER_STORE_URL; empty: SQLite in ``var/``, for one machine).
         lock_store_url: Where a conversation's lock is kept while a message is handled, so two
-            servers never handle one conversation at once, ``redis://[:password@]host:port/db``
-            (BSOL_LOCK_STORE_URL; empty: in the server's memory, for one server).
+            servers never handle one conversation at once, and the rate limits are counted for
+            every server, ``redis://[:password@]host:port/db`` (BSOL_LOCK_STORE_URL; empty: in
+            the server's memory, for one server).
         node_id: This server's name among several (BSOL_NODE_ID, up to 8 letters or digits;
             empty: one server). Its socket.io session ids start with it, so a balancer can keep
             each session on its server.

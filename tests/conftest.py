@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from assistant import launcher
+from assistant.cluster import services
 from assistant.knowledge import KnowledgeBase, default_knowledge_base
 from assistant.launcher import free_port
 from assistant.paths import DEFAULT_MODEL
@@ -16,6 +17,17 @@ from tests.browser import launch_chromium
 from tests.helpers import own_stack, post
 
 Ask = Callable[..., list[dict]]
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[services.Service]:
+    """A real Redis of the test's own, on a free port, nothing saved to disk."""
+    server = services.redis(tmp_path / "redis", free_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,8 @@
 """Helpers for tests that talk to the running assistant."""
 
+import asyncio
+import os
+import signal
 import socket
 import subprocess
 import urllib.error
@@ -9,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from assistant import launcher
+from assistant.cluster.services import Service
 from assistant.launcher import free_port
 from assistant.settings import OPEN_RATE_LIMITS
 
@@ -73,3 +77,52 @@ def own_stack(
         environment=dict(environment), **options,
     ) as stack:  # fmt: skip
         yield stack
+
+
+class Clock:
+    """A monotonic clock the test moves by hand (``clock.now += seconds``)."""
+
+    def __init__(self, now: float = 0.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@contextmanager
+def frozen(service: Service) -> Iterator[None]:
+    """``service`` stopped in its tracks (SIGSTOP): its connections stay open, it answers none."""
+    assert service.pid is not None
+    os.kill(service.pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        os.kill(service.pid, signal.SIGCONT)
+
+
+class OtherTask:
+    """Another task on the event loop, counting its turns while the ``async with`` block runs.
+
+    ``turns`` stays 0 if the block held the event loop throughout (a blocking call).
+    """
+
+    def __init__(self) -> None:
+        self.turns = 0
+        self._running = True
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> "OtherTask":
+        self._task = asyncio.create_task(self._turn())
+        await asyncio.sleep(0)  # its first turn
+        self.turns = 0
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        self._running = False
+        assert self._task is not None
+        await self._task
+
+    async def _turn(self) -> None:
+        while self._running:
+            self.turns += 1
+            await asyncio.sleep(0.01)

@@ -12,6 +12,7 @@ import concurrent.futures
 import json
 import shutil
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +31,10 @@ from assistant.settings import OPEN_RATE_LIMITS
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
 SUBSIDIARITY = "subsidiarity"
+# A conversation's limit (the default is 10 in 10 s): above what any other test sends in one
+# conversation, and slow to refill, so that counting on one server or on both tells apart.
+CONVERSATION_LIMIT = 12
+ENVIRONMENT = {**OPEN_RATE_LIMITS, "BSOL_RATE_PER_CONVERSATION": f"{CONVERSATION_LIMIT}/600"}
 POLISH_MORE = "może zainteresuje państwa również"  # the Polish "You might also want to know"
 
 
@@ -45,7 +50,7 @@ def cluster(trained_model: Path) -> Iterator[Cluster]:
     )  # fmt: skip
     running = start_cluster(
         2, folder=folder, ports=ports, model=trained_model,
-        environment=OPEN_RATE_LIMITS,
+        environment=ENVIRONMENT,
     )  # fmt: skip
     try:
         yield running
@@ -163,6 +168,22 @@ def test_two_messages_of_one_conversation_at_two_servers_at_once_are_handled_in_
     assert "uu" not in kinds, kinds
 
 
+def test_a_conversations_rate_limit_counts_its_messages_on_both_servers(cluster):
+    """Counted in Redis: not once per server, which would let it send twice the limit."""
+    messages, _ = say(cluster.url, "hello")  # a new conversation: its id is issued now
+    sender = messages[0]["recipient_id"]
+    nodes = set()
+    for _ in range(CONVERSATION_LIMIT):
+        messages, node = say(cluster.url, "what is the ICB?", sender)
+        assert "Source:" in text_of(messages)
+        nodes.add(node)
+    assert nodes == {"n1", "n2"}  # each server saw about half: neither reached the limit alone
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        say(cluster.url, "what is the ICB?", sender)
+    assert refused.value.code == 429
+    assert int(refused.value.headers["Retry-After"]) > 0
+
+
 def test_a_server_killed_mid_conversation_loses_nothing_and_the_other_answers(cluster):
     messages, _ = say(cluster.url, "po polsku proszę")
     sender = messages[0]["recipient_id"]
@@ -216,7 +237,8 @@ def test_with_redis_stopped_the_service_says_it_is_degraded_and_recovers(cluster
         for node in cluster.nodes.values():  # each server finds out at its next message
             messages, _ = say(node.url, "what is the ICB?")
             assert "Source:" in text_of(messages)  # still answered, on the server's own lock
-        assert {health(node.url)["status"] for node in cluster.nodes.values()} == {"degraded"}
+        for node in cluster.nodes.values():
+            assert health(node.url)["degraded"] == ["lock_store", "rate_limits"]
     finally:
         redis.start()
     deadline = time.monotonic() + 30

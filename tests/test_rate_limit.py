@@ -1,24 +1,17 @@
 """Rate limits: bursts up to the limit, refill over time, bounded memory, a Retry-After."""
 
+import asyncio
+
 import pytest
 
 from assistant.channels.rate_limit import RateLimiter
 from assistant.settings import RateLimit
-
-
-class Clock:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.helpers import Clock
 
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(1000.0)
 
 
 def test_a_burst_up_to_the_limit_is_allowed_then_refused(clock: Clock) -> None:
@@ -120,3 +113,9 @@ def test_new_keys_are_still_allowed_at_the_cap(clock: Clock) -> None:
 def test_max_keys_must_be_positive() -> None:
     with pytest.raises(ValueError, match="max_keys"):
         RateLimiter(RateLimit(1, 1.0), max_keys=0)
+
+
+def test_take_is_none_while_a_token_is_left_then_the_wait_for_the_next(clock: Clock) -> None:
+    limiter = RateLimiter(RateLimit(2, 10.0), clock=clock)
+    assert [asyncio.run(limiter.take("a")) for _ in range(3)] == [None, None, 5.0]
+    assert not limiter.degraded

@@ -2,35 +2,12 @@
 
 import asyncio
 import concurrent.futures
-import os
-import signal
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from rasa.utils.endpoints import EndpointConfig
 
-from assistant.cluster import services
-from assistant.launcher import free_port
-from assistant.storage.lock_store import RETRY_SECONDS, ResilientRedisLockStore
-
-
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[services.Service]:
-    server = services.redis(tmp_path / "redis", free_port())
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from assistant.storage.lock_store import ResilientRedisLockStore
+from assistant.storage.redis_health import RETRY_SECONDS
+from tests.helpers import Clock, OtherTask, frozen
 
 
 def store(port: int, clock: Clock | None = None) -> ResilientRedisLockStore:
@@ -86,28 +63,12 @@ def test_without_redis_it_answers_on_its_own_lock_says_degraded_and_recovers(red
 def test_a_frozen_redis_does_not_hold_the_event_loop_while_a_message_waits_for_it(redis_server):
     server = store(redis_server.port)
     server.get_lock("c4")  # connected before Redis freezes
-    ticks_while_waiting = 0
-    waiting = True
 
-    async def other_residents() -> None:
-        nonlocal ticks_while_waiting
-        while waiting:
-            ticks_while_waiting += 1
-            await asyncio.sleep(0.01)
+    async def message_while_redis_is_frozen() -> int:
+        async with OtherTask() as other:
+            async with server.lock("c4"):  # Redis times out; answered on the server's own lock
+                return other.turns
 
-    async def message_while_redis_is_frozen() -> None:
-        nonlocal waiting
-        ticks = asyncio.create_task(other_residents())
-        await asyncio.sleep(0)
-        start = ticks_while_waiting
-        async with server.lock("c4"):  # Redis times out; answered on the server's own lock
-            waiting = False
-        await ticks
-        assert ticks_while_waiting - start > 1
-
-    os.kill(redis_server.pid, signal.SIGSTOP)
-    try:
-        asyncio.run(message_while_redis_is_frozen())
-    finally:
-        os.kill(redis_server.pid, signal.SIGCONT)
+    with frozen(redis_server):
+        assert asyncio.run(message_while_redis_is_frozen()) > 1
     assert server.degraded

@@ -15,8 +15,20 @@ Every check is O(1). Not thread-safe: use one limiter per event loop.
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import Protocol
 
 from assistant.settings import RateLimit
+
+
+class Limiter(Protocol):
+    """What the channels ask of a rate limit (this module's, or the Redis-shared one)."""
+
+    @property
+    def degraded(self) -> bool:
+        """Whether it counts on this server only while it should count for all of them."""
+
+    async def take(self, key: str) -> float | None:
+        """Take a token for ``key``: None if it had one, else the seconds until it will."""
 
 # Allows for rounding in the sums of intervals (120 / 10 is not exact in binary).
 _TOLERANCE_SECONDS = 1e-9
@@ -63,6 +75,15 @@ class RateLimiter:
         self._full_at[key] = full_at
         self._forget(now)
         return allowed
+
+    @property
+    def degraded(self) -> bool:
+        """Never: it depends on nothing (a shared limiter is degraded while Redis is away)."""
+        return False
+
+    async def take(self, key: Hashable) -> float | None:
+        """Take a token for ``key``: None if it had one, else the seconds until it will."""
+        return None if self.allow(key) else self.retry_after(key)
 
     def retry_after(self, key: Hashable) -> float:
         """Seconds until ``key`` has a token again (0 if it has one now); takes nothing.

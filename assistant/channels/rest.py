@@ -63,21 +63,27 @@ def rest_blueprint(
 
     @webhook.route("/", methods=["GET"])
     async def health(request: Request) -> HTTPResponse:
-        """``ok``, or ``degraded`` while the shared lock store cannot be reached (still 200)."""
+        """``ok``, or ``degraded`` while the shared Redis cannot be reached (still 200)."""
         agent = getattr(request.app.ctx, "agent", None)
-        degraded = bool(getattr(getattr(agent, "lock_store", None), "degraded", False))
+        lock_store = bool(getattr(getattr(agent, "lock_store", None), "degraded", False))
+        rate_limits = services.per_address.degraded or services.per_conversation.degraded
+        degraded = [
+            name for name, down in (("lock_store", lock_store), ("rate_limits", rate_limits))
+            if down
+        ]  # fmt: skip
         status: dict[str, Any] = {"status": "degraded" if degraded else "ok"}
         if settings.node_id:
             status["node"] = settings.node_id
         if degraded:
-            status["degraded"] = ["lock_store"]
+            status["degraded"] = degraded
         return response.json(status)
 
     @webhook.route("/webhook", methods=["POST"])
     async def receive(request: Request) -> HTTPResponse:
         address = limits.client_address(request)
-        if not services.per_address.allow(address):
-            return too_many(services.per_address.retry_after(address))
+        wait = await services.per_address.take(address)
+        if wait is not None:
+            return too_many(wait)
         try:
             body = limits.json_object(request.body, settings)
             sender = limits.conversation_id(body.get("sender"), settings, "sender")
@@ -86,8 +92,10 @@ def rest_blueprint(
             return response.json({"error": str(error)}, status=400)
         if sender is None or not services.ids.is_issued(sender, CHANNEL):
             sender = services.ids.issue(CHANNEL)
-        elif not services.per_conversation.allow(sender):
-            return too_many(services.per_conversation.retry_after(sender))
+        else:
+            wait = await services.per_conversation.take(sender)
+            if wait is not None:
+                return too_many(wait)
         collector = ResidentCollectingOutput()
         text = limits.message_text(body.get("message"))
         user_message = UserMessage(

@@ -9,15 +9,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import redis.asyncio
 from sanic import Blueprint
 
 from assistant import log_privacy
 from assistant.channels.conversation_ids import ConversationIds
 from assistant.channels.edge import Edge, TrackerLanguage
-from assistant.channels.rate_limit import RateLimiter
+from assistant.channels.rate_limit import Limiter, RateLimiter
+from assistant.channels.shared_rate_limit import SharedRateLimiter
 from assistant.language import default_registry
 from assistant.safety import all_safety_phrases, load_safety_only_languages
 from assistant.settings import Settings, load_settings
+from assistant.storage.endpoints import LOCK_KEY_PREFIX
+from assistant.storage.redis_health import SOCKET_TIMEOUT_SECONDS, RedisHealth
 from assistant.translation.curated import curated
 from assistant.translation.localiser import Localiser
 from assistant.translation.machine import MachineTranslator
@@ -39,8 +43,8 @@ class Services:
     settings: Settings
     edge: Edge
     ids: ConversationIds
-    per_conversation: RateLimiter
-    per_address: RateLimiter
+    per_conversation: Limiter
+    per_address: Limiter
     languages: TrackerLanguage
 
     def bind_on_start(self, blueprint: Blueprint) -> None:
@@ -64,6 +68,31 @@ class Services:
 
         blueprint.listener("before_server_start")(no_credentials)
         blueprint.listener("after_server_start")(bind)
+
+
+def rate_limiters(settings: Settings) -> tuple[Limiter, Limiter]:
+    """The per-conversation and per-address limits: this server's own, or shared in Redis.
+
+    With ``BSOL_LOCK_STORE_URL`` set (several servers), the Redis that holds the locks counts
+    the limits too, so a client behind the balancer gets each limit once, not once per server.
+    """
+    conversation = RateLimiter(settings.conversation_rate)
+    address = RateLimiter(settings.address_rate)
+    if not settings.lock_store_url:
+        return conversation, address
+    client = redis.asyncio.Redis.from_url(
+        settings.lock_store_url,
+        socket_timeout=SOCKET_TIMEOUT_SECONDS,
+        socket_connect_timeout=SOCKET_TIMEOUT_SECONDS,
+    )
+    health = RedisHealth(
+        "rate limits",
+        "each server now counts its own, so a client may send up to the limit to each server",
+    )
+    return (
+        SharedRateLimiter(conversation, client, "conversation", health, LOCK_KEY_PREFIX),
+        SharedRateLimiter(address, client, "address", health, LOCK_KEY_PREFIX),
+    )
 
 
 def right_to_left_languages() -> list[str]:
@@ -91,11 +120,12 @@ def default_services() -> Services:
         conversation_language=languages,
         max_message_chars=settings.max_message_chars,
     )
+    per_conversation, per_address = rate_limiters(settings)
     return Services(
         settings=settings,
         edge=edge,
         ids=ConversationIds(settings.conversation_secret),
-        per_conversation=RateLimiter(settings.conversation_rate),
-        per_address=RateLimiter(settings.address_rate),
+        per_conversation=per_conversation,
+        per_address=per_address,
         languages=languages,
     )

@@ -144,8 +144,9 @@ class SessionEvents:
             await self._refuse(output, session, "bad_request")
             return
         address = state.get("address", "unknown")
-        if not self._services.per_address.allow(address) or not (
-            self._services.per_conversation.allow(session)
+        services = self._services
+        if await services.per_address.take(address) is not None or (
+            await services.per_conversation.take(session) is not None
         ):
             await self._refuse(output, session, "rate_limited", metadata)
             return

@@ -13,15 +13,14 @@ at a time, in the order they arrived, whichever server each reached. Compared wi
 - when Redis cannot be reached, the server keeps answering with a lock in its own memory
   (messages of a conversation that reach this server stay in order), says so once in the log,
   reports itself degraded (:attr:`ResilientRedisLockStore.degraded`, shown by the REST
-  channel's ``/webhooks/rest/health``), tries Redis again every :data:`RETRY_SECONDS`, and says
-  when it is back.
+  channel's ``/webhooks/rest/``), tries Redis again every few seconds, and says when it is back
+  (:class:`~assistant.storage.redis_health.RedisHealth`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import time
 from collections.abc import AsyncGenerator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -33,12 +32,10 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
-logger = logging.getLogger(__name__)
+from assistant.storage.redis_health import SOCKET_TIMEOUT_SECONDS, RedisHealth
 
 T = TypeVar("T")
 
-SOCKET_TIMEOUT_SECONDS = 0.5
-RETRY_SECONDS = 2.0
 # How often a message waiting for its conversation's lock looks again (Rasa's: once a second,
 # which would add up to a second to a resident's second message sent quickly).
 WAIT_SECONDS = 0.05
@@ -72,14 +69,18 @@ class ResilientRedisLockStore(RedisLockStore):
             SOCKET_TIMEOUT_SECONDS
         )
         self._memory = InMemoryLockStore()
-        self._clock = clock
-        self._down_since: float | None = None
+        self._health = RedisHealth(
+            "lock store",
+            "each server now keeps its own locks, so a conversation's messages stay in order "
+            "only on one server",
+            clock,
+        )
         self._threads = ThreadPoolExecutor(REDIS_THREADS, thread_name_prefix="redis-lock")
 
     @property
     def degraded(self) -> bool:
         """Whether Redis was unreachable at the last try (locks are then this server's own)."""
-        return self._down_since is not None
+        return self._health.degraded
 
     @asynccontextmanager
     async def lock(
@@ -99,7 +100,7 @@ class ResilientRedisLockStore(RedisLockStore):
             try:
                 held = await self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
             except redis.RedisError as error:
-                self._went_away(error)
+                self._health.went_away(error)
         if held is None or ticket is None:
             async with self._memory.lock(
                 conversation_id, lock_lifetime, wait_time_in_seconds
@@ -113,7 +114,7 @@ class ResilientRedisLockStore(RedisLockStore):
                 give_back = self._off_loop(lambda: self._give_back(conversation_id, ticket))
                 await asyncio.shield(give_back)  # a request cancelled now still gives it back
             except redis.RedisError as error:
-                self._went_away(error)
+                self._health.went_away(error)
 
     async def _acquire_lock(
         self, conversation_id: str, ticket: int, wait_time_in_seconds: float
@@ -182,24 +183,13 @@ class ResilientRedisLockStore(RedisLockStore):
         return await asyncio.get_running_loop().run_in_executor(self._threads, call)
 
     async def _redis_call(self, call: Callable[[], T]) -> T | None:
-        """``call()``, or None when Redis is away (tried again every :data:`RETRY_SECONDS`)."""
-        if self._down_since is not None and self._clock() - self._down_since < RETRY_SECONDS:
+        """``call()``, or None when Redis is away (and not yet worth trying again)."""
+        if not self._health.worth_trying():
             return None
         try:
             result = await self._off_loop(call)
         except redis.RedisError as error:
-            self._went_away(error)
+            self._health.went_away(error)
             return None
-        if self._down_since is not None:
-            self._down_since = None
-            logger.warning("The Redis lock store is reachable again: locks are shared again.")
+        self._health.answered()
         return result
-
-    def _went_away(self, error: Exception) -> None:
-        if self._down_since is None:
-            logger.error(
-                "The Redis lock store cannot be reached (%s): degraded, each server now keeps "
-                "its own locks, so a conversation's messages stay in order only on one server.",
-                type(error).__name__,
-            )
-        self._down_since = self._clock()
