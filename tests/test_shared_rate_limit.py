@@ -1,6 +1,7 @@
 """Rate limits shared in a real Redis: one count for every server, their own while it is away."""
 
 import asyncio
+import hashlib
 import time
 
 import redis
@@ -20,7 +21,7 @@ def limiter(port: int, limit: RateLimit, clock: Clock | None = None) -> SharedRa
         socket_connect_timeout=SOCKET_TIMEOUT_SECONDS,
     )  # fmt: skip
     health = RedisHealth("rate limits", "counting alone", clock or Clock())
-    return SharedRateLimiter(RateLimiter(limit), client, "conversation", health)
+    return SharedRateLimiter(RateLimiter(limit), client, "conversation", health, b"secret")
 
 
 def test_two_servers_share_one_burst_and_a_refusal_says_when_to_try_again(redis_server):
@@ -41,7 +42,7 @@ def test_two_servers_taking_the_last_tokens_at_once_never_take_more_than_the_lim
     assert sum(wait is None for wait in asyncio.run(at_once())) == 10
 
 
-def test_keys_are_independent_and_redis_holds_no_id_only_digests_that_expire(redis_server):
+def test_keys_are_independent_and_redis_holds_no_id_only_keyed_digests_that_expire(redis_server):
     async def takes() -> tuple[float | None, float | None]:
         server = limiter(redis_server.port, RateLimit(1, 0.3))
         return await server.take("c3-resident"), await server.take("c4-resident")
@@ -50,6 +51,8 @@ def test_keys_are_independent_and_redis_holds_no_id_only_digests_that_expire(red
     stored = redis.Redis(port=redis_server.port)
     keys = [key.decode() for key in stored.keys("*")]
     assert len(keys) == 2 and not any("resident" in key for key in keys)
+    guessable = hashlib.sha256(b"c3-resident").hexdigest()[:32]  # a digest without the secret
+    assert not any(guessable in key for key in keys)
     time.sleep(0.5)  # both buckets full again: nothing left in Redis
     assert stored.keys("*") == []
 

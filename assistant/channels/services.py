@@ -5,6 +5,7 @@ this is the one place they are made (once, when the first channel starts, not at
 other module gets them passed in.
 """
 
+import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -89,9 +90,11 @@ def rate_limiters(settings: Settings) -> tuple[Limiter, Limiter]:
         "rate limits",
         "each server now counts its own, so a client may send up to the limit to each server",
     )
+    # Without the servers' shared secret (the launcher sets one), a key of this server's own.
+    secret = (settings.conversation_secret or secrets.token_hex(32)).encode()
     return (
-        SharedRateLimiter(conversation, client, "conversation", health, LOCK_KEY_PREFIX),
-        SharedRateLimiter(address, client, "address", health, LOCK_KEY_PREFIX),
+        SharedRateLimiter(conversation, client, "conversation", health, secret, LOCK_KEY_PREFIX),
+        SharedRateLimiter(address, client, "address", health, secret, LOCK_KEY_PREFIX),
     )
 
 
