@@ -68,6 +68,11 @@ def refusal(data) -> str:
     return str(caught.value)
 
 
+def test_a_missing_data_folder_is_named_as_missing(tmp_path):
+    message = refusal(tmp_path / "nowhere")
+    assert "gp-practices: no such folder" in message
+
+
 def test_a_row_with_a_column_missing_is_refused_by_file_and_row(tmp_path):
     def drop_a_column(rows):
         rows[99] = rows[99][:-1]

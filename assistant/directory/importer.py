@@ -449,6 +449,9 @@ def _check_count(path: Path, what: str, found: int, expected: int) -> None:
 
 def _only(folder: Path, pattern: str) -> Path:
     """The one file in ``folder`` matching ``pattern``."""
+    if not folder.is_dir():
+        raise DirectoryFileError(folder, "no such folder: is the shared data where the Makefile "
+                                 "looks for it (../shared/data)?")  # fmt: skip
     matches = sorted(folder.glob(pattern))
     if len(matches) != 1:
         raise DirectoryFileError(folder, f"{len(matches)} files match {pattern}, expected one: "
