@@ -171,5 +171,6 @@ lock: $(STAMPS)/venv ## Re-resolve the dependencies in pyproject.toml into requi
 	{ head -2 requirements/lock.txt; $(PY) -m pip freeze --exclude-editable | grep -v -i -E '^(argostranslate|minisbd)=='; echo "setuptools==69.5.1"; } > requirements/lock.new
 	mv requirements/lock.new requirements/lock.txt
 
-clean: ## Remove the virtualenv, trained models and local state
+clean: ## Remove the virtualenv, trained models and local state (the cluster's PostgreSQL files under /tmp too)
+	@if [ -x $(PY) ]; then $(IN_PROJECT) $(PY) -m assistant cluster remove; fi
 	rm -rf $(VENV) models var .rasa results

@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from assistant.cluster.cluster import Cluster, Ports, start_cluster
+from assistant.cluster import services
+from assistant.cluster.cluster import Cluster, Ports, postgresql_folder, start_cluster
 from assistant.directory.store import read_pcns, read_practices
 from assistant.launcher import free_port
 from assistant.paths import DEFAULT_MODEL, PROJECT_ROOT, VAR_DIR
@@ -103,6 +104,7 @@ def running_cluster(servers: int, model: Path) -> Iterator[Cluster]:
         yield cluster
     finally:
         cluster.stop()
+        services.remove_postgresql_files(postgresql_folder(FOLDER))
 
 
 def measure(

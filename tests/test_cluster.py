@@ -11,6 +11,8 @@ import asyncio
 import concurrent.futures
 import json
 import shutil
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -22,7 +24,15 @@ import pytest
 import socketio
 import sqlalchemy as sa
 
-from assistant.cluster.cluster import Cluster, Ports, start_cluster, stop_recorded
+from assistant.cluster import services
+from assistant.cluster.cluster import (
+    Cluster,
+    Ports,
+    postgresql_folder,
+    remove_cluster,
+    start_cluster,
+    stop_recorded,
+)
 from assistant.launcher import free_port
 from assistant.messages import message
 from assistant.paths import VAR_DIR
@@ -56,6 +66,7 @@ def cluster(trained_model: Path) -> Iterator[Cluster]:
         yield running
     finally:
         running.stop()
+        services.remove_postgresql_files(postgresql_folder(folder))
 
 
 def say(url: str, text: str, sender: str | None = None) -> tuple[list[dict], str]:
@@ -251,13 +262,18 @@ def test_with_redis_stopped_the_service_says_it_is_degraded_and_recovers(cluster
     assert {health(node.url)["status"] for node in cluster.nodes.values()} == {"ok"}
 
 
+def sleeping(seconds: int) -> subprocess.Popen[bytes]:
+    """A process that sleeps, once its command line is its own (no longer its parent's)."""
+    process = subprocess.Popen([sys.executable, "-c", f"import time; time.sleep({seconds})"])
+    while services.command_of(process.pid) != process.args:
+        assert process.poll() is None, "the sleeper exited before it started"
+        time.sleep(0.01)
+    return process
+
+
 def test_stop_recorded_stops_exactly_what_the_cluster_started(tmp_path):
     """``make stop-cluster`` reads the state file; a process id reused by another program stays."""
-    import subprocess
-    import sys
-
-    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(61)"])
+    sleeper, other = sleeping(60), sleeping(61)
     try:
         state = {"url": "", "processes": {
             "n1-rasa": {"pid": sleeper.pid, "command": sleeper.args},
@@ -272,3 +288,25 @@ def test_stop_recorded_stops_exactly_what_the_cluster_started(tmp_path):
         for process in (sleeper, other):
             process.kill()
             process.wait()
+
+
+def test_remove_cluster_stops_it_and_removes_its_files_those_under_tmp_too(tmp_path):
+    """``make clean``: PostgreSQL's data goes even when kept under /tmp, outside the checkout."""
+    folder = tmp_path / "cluster"
+    server = services.postgresql(postgresql_folder(folder), free_port())
+    server.start()
+    data = Path(server.command[server.command.index("-D") + 1])
+    sleeper = sleeping(60)
+    try:
+        state = {"url": "", "processes": {
+            "n1-rasa": {"pid": sleeper.pid, "command": sleeper.args},
+            "postgresql": {"pid": server.pid, "command": server.command},
+        }}  # fmt: skip
+        (folder / "cluster.json").write_text(json.dumps(state))
+        assert remove_cluster(folder) == ["n1-rasa", "postgresql"]
+        assert sleeper.wait(timeout=10) is not None
+        assert not data.exists() and not folder.exists()
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+        server.stop()

@@ -28,6 +28,14 @@ def databases(port: int) -> set[str]:
 
 
 @pytest.fixture
+def folder(tmp_path) -> Iterator[Path]:
+    """A folder for PostgreSQL; its files are removed afterwards, those under /tmp too."""
+    folder = tmp_path / "postgresql"
+    yield folder
+    services.remove_postgresql_files(folder)
+
+
+@pytest.fixture
 def another_program() -> Iterator[subprocess.Popen[bytes]]:
     """A program of PostgreSQL's own user: PostgreSQL takes another user's process for no server."""
     user = "postgres" if os.geteuid() == 0 else None
@@ -40,9 +48,9 @@ def another_program() -> Iterator[subprocess.Popen[bytes]]:
 
 
 def test_postgresql_starts_past_a_lock_file_whose_process_id_is_now_another_programs(
-    tmp_path, another_program
+    folder, another_program
 ):
-    folder, port = tmp_path / "postgresql", free_port()
+    port = free_port()
     server = services.postgresql(folder, port)
     server.start()
     lock = data_folder(server) / "postmaster.pid"
@@ -59,8 +67,8 @@ def test_postgresql_starts_past_a_lock_file_whose_process_id_is_now_another_prog
         again.stop()
 
 
-def test_a_folder_made_afresh_gets_a_fresh_postgresql_and_a_kept_one_keeps_its_data(tmp_path):
-    folder, port = tmp_path / "postgresql", free_port()
+def test_a_folder_made_afresh_gets_a_fresh_postgresql_and_a_kept_one_keeps_its_data(folder):
+    port = free_port()
     for expected in (True, False):  # started again in the same folder, then in a new one
         server = services.postgresql(folder, port)
         server.start()
@@ -72,4 +80,5 @@ def test_a_folder_made_afresh_gets_a_fresh_postgresql_and_a_kept_one_keeps_its_d
             assert ("kept" in databases(port)) is expected
         finally:
             server.stop()
-        shutil.rmtree(folder)
+        if expected:
+            shutil.rmtree(folder)

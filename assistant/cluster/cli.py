@@ -1,4 +1,4 @@
-"""``python -m assistant cluster``: start a cluster and keep it running, or stop one."""
+"""``python -m assistant cluster``: start a cluster and keep it running, stop one, or remove it."""
 
 from __future__ import annotations
 
@@ -9,14 +9,20 @@ import threading
 from pathlib import Path
 
 from assistant import launcher
-from assistant.cluster.cluster import CLUSTER_DIR, Ports, start_cluster, stop_recorded
+from assistant.cluster.cluster import (
+    CLUSTER_DIR,
+    Ports,
+    remove_cluster,
+    start_cluster,
+    stop_recorded,
+)
 from assistant.cluster.services import ServiceError
 from assistant.paths import DEFAULT_MODEL
 from assistant.settings import SettingsError
 
 
 def add_cluster_command(commands: argparse._SubParsersAction) -> None:
-    """Add ``cluster start`` and ``cluster stop``."""
+    """Add ``cluster start``, ``cluster stop`` and ``cluster remove``."""
     cluster = commands.add_parser("cluster", help="several Rasa servers behind a balancer")
     actions = cluster.add_subparsers(dest="cluster_command", required=True)
     start = actions.add_parser("start", help="start PostgreSQL, Redis, N servers and nginx")
@@ -28,6 +34,9 @@ def add_cluster_command(commands: argparse._SubParsersAction) -> None:
     stop = actions.add_parser("stop", help="stop exactly what `cluster start` started")
     stop.add_argument("--folder", type=Path, default=CLUSTER_DIR, help=argparse.SUPPRESS)
     stop.set_defaults(handler=run_stop)
+    remove = actions.add_parser("remove", help="stop the cluster and remove all its files")
+    remove.add_argument("--folder", type=Path, default=CLUSTER_DIR, help=argparse.SUPPRESS)
+    remove.set_defaults(handler=run_remove)
 
 
 def run_start(args: argparse.Namespace) -> int:
@@ -78,4 +87,12 @@ def run_stop(args: argparse.Namespace) -> int:
     """Stop the processes the running cluster recorded, and only those."""
     stopped = stop_recorded(args.folder)
     print(f"Stopped: {', '.join(stopped)}." if stopped else "No cluster was running.")
+    return 0
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    """Stop the running cluster, if any, and remove its files (``make clean``)."""
+    stopped = remove_cluster(args.folder)
+    print(f"Stopped: {', '.join(stopped)}. " if stopped else "", end="")
+    print(f"Removed the cluster's files ({args.folder} and PostgreSQL's).")
     return 0

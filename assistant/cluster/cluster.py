@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import time
 from collections.abc import Mapping
@@ -148,7 +149,7 @@ def start_cluster(
     folder.mkdir(parents=True, exist_ok=True)
     cluster = Cluster(folder, ports or Ports(), model)
     try:
-        postgresql = services.postgresql(folder / "postgresql", cluster.ports.postgresql)
+        postgresql = services.postgresql(postgresql_folder(folder), cluster.ports.postgresql)
         cluster.shared["postgresql"] = postgresql
         postgresql.start()
         services.create_database(cluster.ports.postgresql, DATABASE)
@@ -196,6 +197,22 @@ def start_balancer(cluster: Cluster) -> None:
     config.write_text(render_config(cluster.ports.balancer, backends, run_dir), encoding="utf-8")
     cluster.balancer = services.nginx(config, cluster.ports.balancer)
     cluster.balancer.start()
+
+
+def postgresql_folder(folder: Path) -> Path:
+    """Where the cluster in ``folder`` keeps PostgreSQL's log, and its data unless under /tmp."""
+    return folder / "postgresql"
+
+
+def remove_cluster(folder: Path = CLUSTER_DIR) -> list[str]:
+    """Stop what the cluster in ``folder`` recorded, then remove its files; return what stopped.
+
+    PostgreSQL's files kept under /tmp (when its user cannot enter ``folder``) go too.
+    """
+    stopped = stop_recorded(folder)
+    services.remove_postgresql_files(postgresql_folder(folder))
+    shutil.rmtree(folder, ignore_errors=True)
+    return stopped
 
 
 def stop_recorded(folder: Path = CLUSTER_DIR) -> list[str]:

@@ -170,13 +170,30 @@ def _files_outside(folder: Path) -> Path:
     so the files go under /tmp, in a folder named after ``folder``. A marker in ``folder`` ties
     the two: when ``folder`` is made afresh (the marker gone), so is the folder under /tmp.
     """
-    outside = Path(tempfile.gettempdir()) / f"bsol-postgresql-{_digest(folder)}"
+    outside = _outside(folder)
     marker = folder / OUTSIDE_MARKER
     if not marker.exists():
         shutil.rmtree(outside, ignore_errors=True)
         marker.write_text(f"PostgreSQL's files for this folder are in {outside}\n")
     outside.mkdir(exist_ok=True)
     return outside
+
+
+def remove_postgresql_files(folder: Path) -> None:
+    """Remove the data of the PostgreSQL :func:`postgresql` made for ``folder`` (not running).
+
+    Those kept under /tmp go too (nothing else would remove them until the machine restarts);
+    the log stays.
+    """
+    marker = folder / OUTSIDE_MARKER
+    if marker.exists():
+        shutil.rmtree(_outside(folder), ignore_errors=True)
+        marker.unlink()
+    shutil.rmtree(folder / "data", ignore_errors=True)
+
+
+def _outside(folder: Path) -> Path:
+    return Path(tempfile.gettempdir()) / f"bsol-postgresql-{_digest(folder)}"
 
 
 def _remove_stale_lock(data: Path) -> None:
