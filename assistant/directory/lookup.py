@@ -133,7 +133,7 @@ class DirectoryLookup:
 
     def practices_named(self, text: str) -> list[Practice]:
         """The practices ``text`` names; several when they match equally well (ask which)."""
-        return self._practices_with(self._found(text))
+        return self._practices_with(self._found(_words(text)))
 
     def _practices_with(self, found: frozenset[str]) -> list[Practice]:
         """The practices whose names the found words name best (several: ask which)."""
@@ -153,15 +153,11 @@ class DirectoryLookup:
         the "I3" of "SWB I3 PCN").
         """
         words = _words(text)
-        found = self._found(text)  # once: the practices' and the PCNs' names are both read in it
-        named = self._practices_with(found)
-        practice = any(len(self._names[p.code]) >= 2 for p in named) or (
-            bool(named) and not PRACTICE_WORDS.isdisjoint(words)
-        )
-        pcns = self._pcns_with(found)
-        pcn = any(len(self._pcn_names[p.code]) >= 2 for p in pcns) or (
-            bool(pcns) and not PCN_WORDS.isdisjoint(words)
-        )
+        found = self._found(words)  # once: the practices' and the PCNs' names are both read in it
+        practices = [self._names[p.code] for p in self._practices_with(found)]
+        pcns = [self._pcn_names[p.code] for p in self._pcns_with(found)]
+        practice = _surely_named(practices, PRACTICE_WORDS, words)
+        pcn = _surely_named(pcns, PCN_WORDS, words)
         _, location, _ = self._place(text)
         return Mentions(location is not None, pcn, practice)
 
@@ -171,7 +167,7 @@ class DirectoryLookup:
 
     def pcns_named(self, text: str) -> list[Pcn]:
         """The PCNs ``text`` names (on their distinctive words, as for practices)."""
-        return self._pcns_with(self._found(text))
+        return self._pcns_with(self._found(_words(text)))
 
     def _pcns_with(self, found: frozenset[str]) -> list[Pcn]:
         """The PCNs whose distinctive words are all among the found words (the longest names)."""
@@ -215,10 +211,10 @@ class DirectoryLookup:
             return district, self._districts.get(district), True
         return None, None, False
 
-    def _found(self, text: str) -> frozenset[str]:
-        """The directory's words in ``text``, as typed or with a typo after the first letter."""
+    def _found(self, words: Iterable[str]) -> frozenset[str]:
+        """The directory's words among ``words``, as typed or with a typo after the first letter."""
         found = set()
-        for typed in set(_words(text)):
+        for typed in set(words):
             if typed in self._vocabulary or typed in GENERIC_WORDS:
                 found.add(typed)  # a word as it is spelt is not a typo of another ("green")
                 continue
@@ -245,6 +241,17 @@ class DirectoryLookup:
             return (share, 0)
         words = [*self._full_names[practice.code], *self._addresses[practice.code]]
         return (share, sum(1 for word in words if word in found))
+
+
+def _surely_named(names: list[list[str]], kind_words: frozenset[str], words: list[str]) -> bool:
+    """Whether the best-matching ``names`` (their distinctive words) are surely meant.
+
+    They are when one has two or more distinctive words, or when a word of their kind
+    (``kind_words``: "surgery", "pcn") is among ``words``.
+    """
+    return any(len(name) >= 2 for name in names) or (
+        bool(names) and not kind_words.isdisjoint(words)
+    )
 
 
 def _words(text: str) -> list[str]:
