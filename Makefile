@@ -172,5 +172,6 @@ lock: $(STAMPS)/venv ## Re-resolve the dependencies in pyproject.toml into requi
 	mv requirements/lock.new requirements/lock.txt
 
 clean: ## Remove the virtualenv, trained models and local state (the cluster's PostgreSQL files under /tmp too)
-	@if [ -x $(PY) ]; then $(IN_PROJECT) $(PY) -m assistant cluster remove; fi
+	@if [ -x $(PY) ]; then $(IN_PROJECT) $(PY) -m assistant cluster remove \
+		|| echo "Could not stop the cluster or remove PostgreSQL's files under /tmp: removing the rest."; fi
 	rm -rf $(VENV) models var .rasa results
