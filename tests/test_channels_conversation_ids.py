@@ -1,5 +1,7 @@
 """Conversation ids are issued by the server, unguessable, and never shared between channels."""
 
+import hashlib
+
 from assistant.channels.conversation_ids import ConversationIds
 
 
@@ -37,3 +39,11 @@ def test_without_a_secret_ids_still_work_within_the_process(caplog):
     ids = ConversationIds("")
     assert ids.is_issued(ids.issue("rest"), "rest")
     assert "BSOL_CONVERSATION_SECRET" in caplog.text
+
+
+def test_a_pseudonym_is_the_same_on_servers_sharing_the_secret_and_not_a_plain_digest():
+    address = "203.0.113.7"
+    pseudonym = ConversationIds("secret").pseudonym(address)
+    assert ConversationIds("secret").pseudonym(address) == pseudonym
+    assert ConversationIds("other").pseudonym(address) != pseudonym
+    assert pseudonym != hashlib.sha256(address.encode()).hexdigest()[:32]

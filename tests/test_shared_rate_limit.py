@@ -7,6 +7,7 @@ import time
 import redis
 import redis.asyncio
 
+from assistant.channels.conversation_ids import ConversationIds
 from assistant.channels.rate_limit import RateLimiter
 from assistant.channels.shared_rate_limit import SharedRateLimiter
 from assistant.settings import RateLimit
@@ -21,7 +22,8 @@ def limiter(port: int, limit: RateLimit, clock: Clock | None = None) -> SharedRa
         socket_connect_timeout=SOCKET_TIMEOUT_SECONDS,
     )  # fmt: skip
     health = RedisHealth("rate limits", "counting alone", clock or Clock())
-    return SharedRateLimiter(RateLimiter(limit), client, "conversation", health, b"secret")
+    pseudonym = ConversationIds("secret").pseudonym
+    return SharedRateLimiter(RateLimiter(limit), client, "conversation", health, pseudonym)
 
 
 def test_two_servers_share_one_burst_and_a_refusal_says_when_to_try_again(redis_server):

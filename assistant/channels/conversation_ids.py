@@ -52,6 +52,15 @@ class ConversationIds:
         prefix, dot, signature = value.partition(".")
         return bool(dot) and hmac.compare_digest(signature, self._signature(prefix))
 
+    def pseudonym(self, value: str) -> str:
+        """A keyed digest of ``value`` (an id, an address) to store in its place.
+
+        The same on every server that shares the secret; not to be guessed back without it, even
+        for a value with few possibilities (an IPv4 address). Never a valid signature.
+        """
+        digest = hmac.new(self._key, b"pseudonym\0" + value.encode("utf-8"), hashlib.sha256)
+        return digest.hexdigest()[:32]
+
     def _signature(self, prefix: str) -> str:
         digest = hmac.new(self._key, prefix.encode("utf-8"), hashlib.sha256).digest()
         return _text(digest[:_SIGNATURE_BYTES])

@@ -5,7 +5,6 @@ this is the one place they are made (once, when the first channel starts, not at
 other module gets them passed in.
 """
 
-import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -71,11 +70,12 @@ class Services:
         blueprint.listener("after_server_start")(bind)
 
 
-def rate_limiters(settings: Settings) -> tuple[Limiter, Limiter]:
+def rate_limiters(settings: Settings, ids: ConversationIds) -> tuple[Limiter, Limiter]:
     """The per-conversation and per-address limits: this server's own, or shared in Redis.
 
     With ``BSOL_LOCK_STORE_URL`` set (several servers), the Redis that holds the locks counts
-    the limits too, so a client behind the balancer gets each limit once, not once per server.
+    the limits too, so a client behind the balancer gets each limit once, not once per server;
+    Redis holds each key as its pseudonym (:meth:`ConversationIds.pseudonym`).
     """
     conversation = RateLimiter(settings.conversation_rate)
     address = RateLimiter(settings.address_rate)
@@ -90,12 +90,11 @@ def rate_limiters(settings: Settings) -> tuple[Limiter, Limiter]:
         "rate limits",
         "each server now counts its own, so a client may send up to the limit to each server",
     )
-    # Without the servers' shared secret (the launcher sets one), a key of this server's own.
-    secret = (settings.conversation_secret or secrets.token_hex(32)).encode()
     return (
-        SharedRateLimiter(conversation, client, "conversation", health, secret, LOCK_KEY_PREFIX),
-        SharedRateLimiter(address, client, "address", health, secret, LOCK_KEY_PREFIX),
-    )
+        SharedRateLimiter(conversation, client, "conversation", health, ids.pseudonym,
+                          LOCK_KEY_PREFIX),
+        SharedRateLimiter(address, client, "address", health, ids.pseudonym, LOCK_KEY_PREFIX),
+    )  # fmt: skip
 
 
 def right_to_left_languages() -> list[str]:
@@ -123,11 +122,12 @@ def default_services() -> Services:
         conversation_language=languages,
         max_message_chars=settings.max_message_chars,
     )
-    per_conversation, per_address = rate_limiters(settings)
+    ids = ConversationIds(settings.conversation_secret)
+    per_conversation, per_address = rate_limiters(settings, ids)
     return Services(
         settings=settings,
         edge=edge,
-        ids=ConversationIds(settings.conversation_secret),
+        ids=ids,
         per_conversation=per_conversation,
         per_address=per_address,
         languages=languages,

@@ -5,8 +5,9 @@ algorithm: one number per key, the time its bucket is full again), run inside Re
 script, so every server counts against the same bucket and two servers cannot both take the last
 token. Redis's own clock is the one clock, whatever the servers' clocks say. A bucket expires
 when it is full again, so Redis holds only the keys used in the last ``seconds``; keys are
-stored as keyed digests (HMAC with the servers' shared secret), so no conversation id or client
-address is kept in Redis, nor one that could be guessed back from it.
+stored as pseudonyms (:meth:`~assistant.channels.conversation_ids.ConversationIds.pseudonym`,
+keyed with the servers' shared secret), so no conversation id or client address is kept in
+Redis, nor one that could be guessed back from it.
 
 While Redis cannot be reached each server counts on its own (the limit per server, as on one
 machine) and reports itself degraded; Redis is tried again every few seconds
@@ -16,8 +17,7 @@ blocking the event loop.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+from collections.abc import Callable
 from typing import Any
 
 import redis
@@ -53,7 +53,7 @@ class SharedRateLimiter:
         client: The Redis client (``redis.asyncio``, with short time-outs).
         name: What the keys are ("conversation", "address"), part of the Redis key.
         health: Whether Redis answered at the last try (shared by a server's limiters).
-        secret: The key of the digests (the same on every server).
+        pseudonym: What a key is stored as (the same on every server).
         prefix: The start of every Redis key (several apps may share one Redis).
     """
 
@@ -63,7 +63,7 @@ class SharedRateLimiter:
         client: redis.asyncio.Redis,
         name: str,
         health: RedisHealth,
-        secret: bytes,
+        pseudonym: Callable[[str], str],
         prefix: str = "bsol",
     ) -> None:
         self.limit = local.limit
@@ -71,7 +71,7 @@ class SharedRateLimiter:
         self._script: Any = client.register_script(GCRA_SCRIPT)
         self._name = f"{prefix}:rate:{name}:"
         self._health = health
-        self._secret = secret
+        self._pseudonym = pseudonym
 
     @property
     def degraded(self) -> bool:
@@ -94,5 +94,4 @@ class SharedRateLimiter:
         return await self._local.take(key)
 
     def _key(self, key: str) -> str:
-        digest = hmac.new(self._secret, key.encode(), hashlib.sha256).hexdigest()[:32]
-        return self._name + digest
+        return self._name + self._pseudonym(key)
